@@ -1,0 +1,140 @@
+import type { DataRecord, JsonObject } from "./json.js";
+import type { Logger } from "./logger.js";
+
+export type WriteDispositionName = "append" | "replace" | "merge";
+export type MergeStrategy = "delete-insert" | "upsert" | "scd2";
+export type WriteDisposition =
+  | WriteDispositionName
+  | {
+      disposition: WriteDispositionName;
+      strategy?: MergeStrategy;
+      /** scd2 only: column names for the validity range (default `_sluice_valid_from` / `_sluice_valid_to`). */
+      validity_column_names?: [string, string];
+    };
+
+export type DataType = "bigint" | "double" | "bool" | "text" | "timestamp" | "date" | "json" | "decimal";
+
+/** A column hint as a user writes it (dlt's `columns` entries). Keys are source field names or normalized names. */
+export interface ColumnHint {
+  name?: string;
+  data_type?: DataType;
+  nullable?: boolean;
+  primary_key?: boolean;
+  merge_key?: boolean;
+  precision?: number;
+  scale?: number;
+}
+
+export type ContractMode = "evolve" | "freeze" | "discard_row" | "discard_value";
+export type SchemaContract =
+  | ContractMode
+  | { tables?: ContractMode; columns?: ContractMode; data_type?: ContractMode };
+
+/** Load hints of a resource, in dlt's spelling. */
+export interface ResourceHints {
+  table_name?: string;
+  write_disposition?: WriteDisposition;
+  primary_key?: string | string[];
+  merge_key?: string | string[];
+  columns?: Record<string, ColumnHint>;
+  schema_contract?: SchemaContract;
+  max_table_nesting?: number;
+  /** When false the resource still runs (to feed its children) but its rows are not loaded. */
+  selected?: boolean;
+  /** Children of one parent record may be fetched concurrently (bounded). */
+  parallelized?: boolean;
+}
+
+/** Per-resource state: a JSON object the resource may mutate; committed with the data it describes. */
+export type ResourceState = JsonObject;
+
+export interface ResourceContext {
+  /** This resource's state, restored from the last committed load. Mutate in place. */
+  state: ResourceState;
+  signal: AbortSignal;
+  logger: Logger;
+  /** Progress counters the CLI shows live. */
+  metrics: ResourceMetrics;
+}
+
+export interface ResourceMetrics {
+  pages: number;
+  records: number;
+  retries: number;
+  requests: number;
+}
+
+/** What a resource yields: one record or a batch (a page) of records. */
+export type ResourceItem = DataRecord | DataRecord[];
+
+/**
+ * A named stream of records with load hints. A root resource is read once per run; a child resource
+ * (`parent` set) is read once per record its parent yields, with that record as `parentRecord`.
+ */
+export interface Resource {
+  readonly name: string;
+  readonly hints: ResourceHints;
+  readonly parent?: string;
+  read(ctx: ResourceContext, parentRecord?: DataRecord): AsyncIterable<ResourceItem>;
+}
+
+/** A named set of resources. */
+export interface Source {
+  readonly name: string;
+  readonly resources: readonly Resource[];
+}
+
+type Producer =
+  | AsyncIterable<ResourceItem>
+  | Iterable<ResourceItem>
+  | ((
+      ctx: ResourceContext,
+      parentRecord?: DataRecord,
+    ) => AsyncIterable<ResourceItem> | Iterable<ResourceItem>);
+
+/** Builds a resource from an async generator (or any iterable). */
+export function resource(
+  name: string,
+  producer: Producer,
+  hints: ResourceHints & { parent?: string } = {},
+): Resource {
+  const { parent, ...rest } = hints;
+  return {
+    name,
+    hints: rest,
+    ...(parent === undefined ? {} : { parent }),
+    read(ctx, parentRecord) {
+      const it = typeof producer === "function" ? producer(ctx, parentRecord) : producer;
+      return toAsync(it);
+    },
+  };
+}
+
+export function source(name: string, resources: readonly Resource[]): Source {
+  const seen = new Set<string>();
+  for (const r of resources) {
+    if (seen.has(r.name)) throw new Error(`source "${name}": resource "${r.name}" is defined twice`);
+    seen.add(r.name);
+  }
+  return { name, resources };
+}
+
+async function* toAsync(
+  it: AsyncIterable<ResourceItem> | Iterable<ResourceItem>,
+): AsyncIterable<ResourceItem> {
+  yield* it;
+}
+
+/** Normalizes a write disposition to its full form. */
+export function resolveWriteDisposition(wd: WriteDisposition | undefined): {
+  disposition: WriteDispositionName;
+  strategy: MergeStrategy | undefined;
+} {
+  if (wd === undefined) return { disposition: "append", strategy: undefined };
+  if (typeof wd === "string")
+    return { disposition: wd, strategy: wd === "merge" ? "delete-insert" : undefined };
+  return {
+    disposition: wd.disposition,
+    strategy: wd.disposition === "merge" ? (wd.strategy ?? "delete-insert") : undefined,
+  };
+}

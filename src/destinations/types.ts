@@ -1,0 +1,94 @@
+import type { JsonObject } from "../core/json.js";
+import type { Logger } from "../core/logger.js";
+import type { StoredSchema } from "../schema/types.js";
+
+/**
+ * The destination interface: small, and nothing HTTP- or source-specific (Kysely's dialects are the model).
+ * Each destination is one folder (`duckdb/`, `postgres/`, `filesystem/`) of small files named
+ * `<db>-<role>.ts`, exporting a `Destination` factory.
+ */
+export interface DestinationCapabilities {
+  /** Longest identifier the destination accepts; the normalizer shortens names to fit. */
+  maxIdentifierLength: number;
+  /** Merge dispositions supported; an unsupported one is refused before extraction starts. */
+  mergeStrategies: ReadonlyArray<"delete-insert" | "upsert" | "scd2">;
+  /** Whether one package commits atomically (data + `_sluice_loads` + state + schema). */
+  transactional: boolean;
+}
+
+/** Everything the pipeline knows when it opens a destination. */
+export interface DestinationContext {
+  pipelineName: string;
+  datasetName: string;
+  /** The pipeline's working directory (the DuckDB default file lives in the current directory, not here). */
+  workingDir: string;
+  logger: Logger;
+}
+
+/** The pipeline state committed with every load: per-resource state plus pipeline-level fields. */
+export interface PipelineState extends JsonObject {
+  pipeline_name: string;
+  /** Monotonic: bumped on every committed load, so the newest state wins on restore. */
+  version: number;
+  resources: { [resource: string]: JsonObject };
+}
+
+/**
+ * One normalized table inside a load package. `files` are NDJSON files, one row per line, keyed by
+ * normalized column names; values are JSON (timestamps and dates as ISO-8601 strings, decimals as strings,
+ * json columns as nested JSON, bigints as JSON numbers or numeric strings).
+ */
+export interface PackageTable {
+  table: string;
+  files: string[];
+  rowCount: number;
+}
+
+export interface LoadPackage {
+  loadId: string;
+  /** The schema after normalizing this package: every table and column the files may hold. */
+  schema: StoredSchema;
+  tables: PackageTable[];
+  /** State to commit together with the data. */
+  state: PipelineState;
+}
+
+export interface LoadRecord {
+  load_id: string;
+  schema_name: string;
+  status: number;
+  inserted_at: string;
+  schema_version_hash: string;
+}
+
+export interface DestinationClient {
+  readonly capabilities: DestinationCapabilities;
+  /** Creates the dataset (schema / folder) and the system tables when missing. */
+  initialize(): Promise<void>;
+  /** True when a load with this id is already committed: the exactly-once check on resume. */
+  isLoaded(loadId: string): Promise<boolean>;
+  /**
+   * Commits a whole package atomically: migrates tables to `pkg.schema`, loads the files, applies each
+   * table's write disposition, and records the load (`_sluice_loads`), the state (`_sluice_pipeline_state`)
+   * and the schema version (`_sluice_version`) — all or nothing.
+   */
+  commitPackage(pkg: LoadPackage): Promise<void>;
+  /** Latest committed state and schema for the pipeline, to restore a lost working dir; null if none. */
+  restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null>;
+  /** Drops the given tables (and, with `all`, every table of the dataset including system tables). */
+  dropTables(tables: string[], options?: { all?: boolean }): Promise<void>;
+  /** Inspection, for `sluice pipeline … info|show`. */
+  listLoads(limit: number): Promise<LoadRecord[]>;
+  rowCounts(tables: string[]): Promise<Record<string, number>>;
+  sampleRows(table: string, limit: number): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export interface Destination {
+  /** `duckdb`, `postgres`, `filesystem`. */
+  readonly name: string;
+  readonly capabilities: DestinationCapabilities;
+  /** Human-readable location of the data, for the run summary (no secrets). */
+  describeLocation(ctx: DestinationContext): string;
+  connect(ctx: DestinationContext): Promise<DestinationClient>;
+}

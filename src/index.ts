@@ -1,0 +1,19 @@
+// Public API of sluice. Each area adds its exports here as it lands.
+
+export { ConfigError, MissingSecretError, SluiceError } from "./core/errors.js";
+export type { DataRecord, JsonObject, JsonValue } from "./core/json.js";
+export type { Logger, LogLevel } from "./core/logger.js";
+export { createLogger } from "./core/logger.js";
+export type {
+  ColumnHint,
+  DataType,
+  MergeStrategy,
+  Resource,
+  ResourceContext,
+  ResourceHints,
+  ResourceItem,
+  SchemaContract,
+  Source,
+  WriteDisposition,
+} from "./core/resource.js";
+export { resource, source } from "./core/resource.js";
