@@ -1,0 +1,110 @@
+import type { ConfigIssue } from "../../core/errors.js";
+import type { ColumnHint, DataType } from "../../core/resource.js";
+import type { ColumnsSpec, DltColumn, JsonSchemaObject, JsonSchemaProperty } from "./config-types.js";
+
+const DATA_TYPES = new Set<string>([
+  "bigint",
+  "double",
+  "bool",
+  "text",
+  "timestamp",
+  "date",
+  "json",
+  "decimal",
+]);
+/** dlt's older or wider type names, mapped to the nearest sluice type. */
+const DLT_ALIASES: Record<string, DataType> = {
+  complex: "json",
+  binary: "text",
+  time: "text",
+  wei: "decimal",
+};
+
+/** True for a JSON Schema object (`{"type": "object", "properties": {...}}`) rather than a dlt column map. */
+export function isJsonSchema(c: unknown): c is JsonSchemaObject {
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return false;
+  const o = c as Record<string, unknown>;
+  const props = o.properties;
+  return (
+    (typeof o.type === "string" || Array.isArray(o.type)) &&
+    typeof props === "object" &&
+    props !== null &&
+    !Array.isArray(props)
+  );
+}
+
+/** Turns a resource's `columns` (dlt map, dlt list, or JSON Schema) into column hints keyed by field name. */
+export function columnHints(
+  spec: ColumnsSpec | undefined,
+  at: string,
+  issues: ConfigIssue[],
+): Record<string, ColumnHint> | undefined {
+  if (spec === undefined) return undefined;
+  if (isJsonSchema(spec)) return fromJsonSchema(spec, at, issues);
+  const entries: Array<[string, DltColumn]> = Array.isArray(spec)
+    ? spec.map((c, i) => [c.name ?? `#${i}`, c])
+    : Object.entries(spec);
+  const out: Record<string, ColumnHint> = {};
+  for (const [name, col] of entries) {
+    const { data_type, ...rest } = col;
+    const hint: ColumnHint = { ...rest };
+    if (data_type !== undefined) {
+      const t = DATA_TYPES.has(data_type) ? (data_type as DataType) : DLT_ALIASES[data_type];
+      if (t) hint.data_type = t;
+      else
+        issues.push({
+          path: `${at}.${name}.data_type`,
+          message: `unknown data_type ${JSON.stringify(data_type)}`,
+          hint: `allowed: ${[...DATA_TYPES].join(", ")}`,
+        });
+    }
+    out[name] = hint;
+  }
+  return out;
+}
+
+function fromJsonSchema(
+  schema: JsonSchemaObject,
+  at: string,
+  issues: ConfigIssue[],
+): Record<string, ColumnHint> {
+  const required = new Set(schema.required ?? []);
+  const out: Record<string, ColumnHint> = {};
+  for (const [name, prop] of Object.entries(schema.properties)) {
+    const types = prop.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
+    const nonNull = types.filter((t) => t !== "null");
+    // A field that may be absent is as nullable as one typed null: the row still needs a value.
+    const hint: ColumnHint = { nullable: types.includes("null") || !required.has(name) };
+    const t = nonNull.length === 1 ? schemaType(nonNull[0] as string, prop) : undefined;
+    if (nonNull.length === 1 && t === undefined)
+      issues.push({
+        path: `${at}.properties.${name}.type`,
+        message: `unknown JSON Schema type ${JSON.stringify(nonNull[0])}`,
+        hint: "allowed: string, integer, number, boolean, object, array, null",
+      });
+    // Several non-null types leave the type to inference (it will pick variant columns as needed).
+    if (t) hint.data_type = t;
+    out[name] = hint;
+  }
+  return out;
+}
+
+function schemaType(type: string, prop: JsonSchemaProperty): DataType | undefined {
+  switch (type) {
+    case "string":
+      if (prop.format === "date-time") return "timestamp";
+      if (prop.format === "date") return "date";
+      return "text";
+    case "integer":
+      return "bigint";
+    case "number":
+      return "double";
+    case "boolean":
+      return "bool";
+    case "object":
+    case "array":
+      return "json";
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,205 @@
+import { createHash } from "node:crypto";
+import { SluiceError } from "../../core/errors.js";
+import type { DataRecord, JsonObject, JsonValue } from "../../core/json.js";
+import type { IncrementalConfig } from "./config-types.js";
+import type { IncrementalField } from "./placeholders.js";
+import { readPath } from "./placeholders.js";
+
+/**
+ * What one cursor keeps between runs. `unique_hashes` identify the records whose cursor equals
+ * `last_value`: with a closed range start those records come back next run and are dropped again.
+ */
+export interface CursorState {
+  initial_value?: JsonValue;
+  last_value?: JsonValue;
+  unique_hashes: string[];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function asTime(v: unknown): number | undefined {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === "string" && ISO_DATE.test(v)) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+/** Orders cursor values: numbers by value, ISO dates by instant (so `Z` and `+00:00` agree), else text. */
+export function compareCursor(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const ta = asTime(a);
+  const tb = asTime(b);
+  if (ta !== undefined && tb !== undefined) return ta - tb;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Moves a cursor value back by `lag`: seconds for date-times, days for plain dates, units for numbers. */
+export function applyLag(value: unknown, lag: number | undefined): unknown {
+  if (!lag || value === undefined || value === null) return value;
+  if (typeof value === "number") return value - lag;
+  if (typeof value === "string") {
+    const t = asTime(value);
+    if (t === undefined) return value;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(t - lag * 86_400_000).toISOString().slice(0, 10);
+    return new Date(t - lag * 1000).toISOString();
+  }
+  return value;
+}
+
+function toJson(v: unknown): JsonValue {
+  if (v instanceof Date) return v.toISOString();
+  if (v === undefined) return null;
+  return JSON.parse(JSON.stringify(v)) as JsonValue;
+}
+
+function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
+  if (typeof v === "object" && v !== null) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+/** Identity of a record at the boundary: its primary key when known, else its whole content. */
+export function recordHash(record: DataRecord, primaryKey: string[] | undefined): string {
+  const basis =
+    primaryKey && primaryKey.length > 0 ? primaryKey.map((k) => readPath(record, k).value) : record;
+  return createHash("sha256").update(stableStringify(basis)).digest("base64url").slice(0, 22);
+}
+
+/** Finds (creating) the state slot of one cursor, inside `state` under `incremental.<cursor_path>`. */
+export function cursorSlot(state: JsonObject, cursorPath: string, parentKey?: string): JsonObject {
+  const all = ensureObject(state, "incremental");
+  let slot = ensureObject(all, cursorPath);
+  if (parentKey !== undefined) slot = ensureObject(ensureObject(slot, "parents"), parentKey);
+  return slot;
+}
+
+function ensureObject(o: JsonObject, key: string): JsonObject {
+  const v = o[key];
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
+  const fresh: JsonObject = {};
+  o[key] = fresh;
+  return fresh;
+}
+
+export interface FilterResult {
+  records: DataRecord[];
+  /** A record beyond the range was seen in a sorted stream: no later page can hold wanted records. */
+  stop: boolean;
+}
+
+/**
+ * One run of one cursor: filters records to the configured range, drops records loaded at the
+ * boundary last time, and advances `last_value` in the state slot as records pass.
+ */
+export class IncrementalRun {
+  /** Lower bound for this run (state's last value minus lag, or initial_value). */
+  readonly startValue: unknown;
+  readonly endValue: unknown;
+  private readonly boundaryHashes: Set<string>;
+  private lastValue: unknown;
+  private lastHashes: Set<string>;
+  private readonly updatesState: boolean;
+
+  constructor(
+    private readonly config: IncrementalConfig,
+    private readonly slot: JsonObject,
+    private readonly primaryKey: string[] | undefined,
+    private readonly resource: string,
+  ) {
+    const stored = slot.last_value;
+    const hasStored = stored !== undefined && stored !== null;
+    this.startValue = hasStored ? applyLag(stored, config.lag) : config.initial_value;
+    this.endValue = config.end_value;
+    const hashes = Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
+    // With lag the window is re-read on purpose: a merge load takes the updates, so no boundary dedup.
+    this.boundaryHashes = hasStored && !config.lag ? new Set(hashes) : new Set();
+    this.lastValue = hasStored ? stored : undefined;
+    this.lastHashes = new Set(hashes);
+    // dlt leaves state alone when an end_value bounds the run: a backfill must not move the cursor.
+    this.updatesState = config.end_value === undefined || config.end_value === null;
+    if (this.updatesState && config.initial_value !== undefined && slot.initial_value === undefined)
+      slot.initial_value = toJson(config.initial_value);
+  }
+
+  /** Values for `{incremental.*}` placeholders and start/end params, converted for the API. */
+  placeholderValues(): Partial<Record<IncrementalField, unknown>> {
+    const convert = this.config.convert ?? ((v: unknown) => v);
+    const out: Partial<Record<IncrementalField, unknown>> = {};
+    if (this.startValue !== undefined) {
+      out.start_value = convert(this.startValue);
+      out.last_value = out.start_value;
+    }
+    if (this.endValue !== undefined && this.endValue !== null) out.end_value = convert(this.endValue);
+    return out;
+  }
+
+  filter(records: DataRecord[]): FilterResult {
+    const { cursor_path, row_order, on_cursor_value_missing = "raise" } = this.config;
+    const startOpen = this.config.range_start === "open";
+    const endClosed = this.config.range_end === "closed";
+    const kept: DataRecord[] = [];
+    let stop = false;
+    for (const record of records) {
+      const { found, value } = readPath(record, cursor_path);
+      if (!found || value === null || value === undefined) {
+        if (on_cursor_value_missing === "include") kept.push(record);
+        else if (on_cursor_value_missing === "raise")
+          throw new SluiceError(
+            `resource "${this.resource}": a record has no value at cursor_path "${cursor_path}"`,
+            {
+              code: "CURSOR_MISSING",
+              hint: 'set incremental.on_cursor_value_missing to "include" or "exclude", or fix cursor_path',
+            },
+          );
+        continue;
+      }
+      if (this.startValue !== undefined && this.startValue !== null) {
+        const c = compareCursor(value, this.startValue);
+        if (c < 0 || (c === 0 && startOpen)) {
+          if (row_order === "desc") stop = true;
+          continue;
+        }
+      }
+      if (this.endValue !== undefined && this.endValue !== null) {
+        const c = compareCursor(value, this.endValue);
+        if (c > 0 || (c === 0 && !endClosed)) {
+          if (row_order === "asc") stop = true;
+          continue;
+        }
+      }
+      const hash =
+        this.boundaryHashes.size > 0 || this.updatesState ? recordHash(record, this.primaryKey) : "";
+      if (
+        this.boundaryHashes.size > 0 &&
+        compareCursor(value, this.startValue) === 0 &&
+        this.boundaryHashes.has(hash)
+      )
+        continue;
+      kept.push(record);
+      if (this.updatesState) this.advance(value, hash);
+    }
+    if (this.updatesState) this.save();
+    return { records: kept, stop };
+  }
+
+  private advance(value: unknown, hash: string): void {
+    const c = this.lastValue === undefined ? 1 : compareCursor(value, this.lastValue);
+    if (c > 0) {
+      this.lastValue = value;
+      this.lastHashes = new Set([hash]);
+    } else if (c === 0) this.lastHashes.add(hash);
+  }
+
+  private save(): void {
+    if (this.lastValue === undefined) return;
+    this.slot.last_value = toJson(this.lastValue);
+    this.slot.unique_hashes = [...this.lastHashes];
+  }
+}

@@ -1,0 +1,41 @@
+import type { DataRecord } from "../../core/json.js";
+import type { ProcessingStep } from "./config-types.js";
+
+/** Applies dlt's processing_steps in the order written: filter keeps, map replaces, yield_map expands. */
+export function applyProcessingSteps(records: DataRecord[], steps: readonly ProcessingStep[]): DataRecord[] {
+  let out = records;
+  for (const step of steps) {
+    if ("filter" in step) out = out.filter((r) => step.filter(r));
+    else if ("map" in step) out = out.map((r) => step.map(r));
+    else if ("yield_map" in step) out = out.flatMap((r) => [...step.yield_map(r)]);
+  }
+  return out;
+}
+
+/**
+ * Drops fields before normalization. A dotted name (`owner.followers`) removes a nested field; the
+ * record is copied, never changed in place, because a parent record may also feed its children.
+ */
+export function excludeColumns(records: DataRecord[], columns: readonly string[]): DataRecord[] {
+  if (columns.length === 0) return records;
+  const paths = columns.map((c) => c.split("."));
+  return records.map((r) => {
+    let out = r;
+    for (const path of paths) out = without(out, path);
+    return out;
+  });
+}
+
+function without(record: DataRecord, path: string[]): DataRecord {
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.hasOwn(record, head)) return record;
+  const copy: DataRecord = { ...record };
+  if (rest.length === 0) {
+    delete copy[head];
+    return copy;
+  }
+  const child = record[head];
+  if (typeof child !== "object" || child === null || Array.isArray(child)) return record;
+  copy[head] = without(child as DataRecord, rest);
+  return copy;
+}
