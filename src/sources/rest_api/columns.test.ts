@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { ConfigIssue } from "../../core/errors.js";
+import { columnHints, isJsonSchema } from "./columns.js";
+
+describe("column hints", () => {
+  it("passes dlt column maps through and maps dlt's older type names", () => {
+    const issues: ConfigIssue[] = [];
+    const h = columnHints(
+      { id: { data_type: "bigint", nullable: false, primary_key: true }, payload: { data_type: "complex" } },
+      "c",
+      issues,
+    );
+    expect(issues).toEqual([]);
+    expect(h).toEqual({
+      id: { data_type: "bigint", nullable: false, primary_key: true },
+      payload: { data_type: "json" },
+    });
+  });
+
+  it("accepts dlt's list form", () => {
+    expect(columnHints([{ name: "a", data_type: "text" }], "c", [])).toEqual({
+      a: { name: "a", data_type: "text" },
+    });
+  });
+
+  it("turns a JSON Schema object into typed, nullable hints (seed 001)", () => {
+    const schema = {
+      type: "object",
+      required: ["id", "count"],
+      properties: {
+        id: { type: "string" },
+        businessName: { type: ["string", "null"] },
+        count: { type: "integer" },
+        ratio: { type: "number" },
+        active: { type: "boolean" },
+        createdAt: { type: "string", format: "date-time" },
+        day: { type: "string", format: "date" },
+        meta: { type: "object" },
+        tags: { type: "array" },
+        either: { type: ["string", "integer"] },
+      },
+    };
+    expect(isJsonSchema(schema)).toBe(true);
+    const issues: ConfigIssue[] = [];
+    expect(columnHints(schema, "resources[0].columns", issues)).toEqual({
+      id: { nullable: false, data_type: "text" },
+      businessName: { nullable: true, data_type: "text" },
+      count: { nullable: false, data_type: "bigint" },
+      ratio: { nullable: true, data_type: "double" },
+      active: { nullable: true, data_type: "bool" },
+      createdAt: { nullable: true, data_type: "timestamp" },
+      day: { nullable: true, data_type: "date" },
+      meta: { nullable: true, data_type: "json" },
+      tags: { nullable: true, data_type: "json" },
+      either: { nullable: true },
+    });
+    expect(issues).toEqual([]);
+  });
+
+  it("reports unknown types at their path", () => {
+    const issues: ConfigIssue[] = [];
+    columnHints({ a: { data_type: "texty" as "text" } }, "resources[1].columns", issues);
+    columnHints({ type: "object", properties: { b: { type: "strin" } } }, "resources[2].columns", issues);
+    expect(issues.map((i) => i.path)).toEqual([
+      "resources[1].columns.a.data_type",
+      "resources[2].columns.properties.b.type",
+    ]);
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { SluiceError } from "../../core/errors.js";
+import type { JsonObject } from "../../core/json.js";
+import { applyLag, compareCursor, cursorSlot, IncrementalRun } from "./incremental.js";
+
+const rows = (...ts: number[]) => ts.map((t, i) => ({ id: i + 1, ts: t }));
+
+describe("cursor comparison and lag", () => {
+  it("compares numbers, ISO instants across spellings, and text", () => {
+    expect(compareCursor(2, 10)).toBeLessThan(0);
+    expect(compareCursor("2024-01-01T00:00:00Z", "2024-01-01T00:00:00+00:00")).toBe(0);
+    expect(compareCursor("2024-01-02", "2024-01-01T23:00:00Z")).toBeGreaterThan(0);
+    expect(compareCursor("b", "a")).toBeGreaterThan(0);
+  });
+  it("moves values back by lag", () => {
+    expect(applyLag(100, 10)).toBe(90);
+    expect(applyLag("2024-01-01T00:01:00Z", 60)).toBe("2024-01-01T00:00:00.000Z");
+    expect(applyLag("2024-01-10", 2)).toBe("2024-01-08");
+  });
+});
+
+describe("IncrementalRun", () => {
+  it("starts at initial_value, filters below it, and stores last_value with boundary hashes", () => {
+    const state: JsonObject = {};
+    const slot = cursorSlot(state, "ts");
+    const run = new IncrementalRun({ cursor_path: "ts", initial_value: 5 }, slot, ["id"], "r");
+    expect(run.placeholderValues()).toEqual({ start_value: 5, last_value: 5 });
+    const out = run.filter(rows(3, 5, 7, 7));
+    expect(out.records.map((r) => r.ts)).toEqual([5, 7, 7]);
+    expect(state).toMatchObject({ incremental: { ts: { initial_value: 5, last_value: 7 } } });
+    expect((slot.unique_hashes as string[]).length).toBe(2);
+  });
+
+  it("drops records at the boundary that were loaded last run (closed start), keeps new ones", () => {
+    const state: JsonObject = {};
+    new IncrementalRun({ cursor_path: "ts", initial_value: 0 }, cursorSlot(state, "ts"), ["id"], "r").filter([
+      { id: 1, ts: 1 },
+      { id: 2, ts: 2 },
+    ]);
+    const second = new IncrementalRun(
+      { cursor_path: "ts", initial_value: 0 },
+      cursorSlot(state, "ts"),
+      ["id"],
+      "r",
+    );
+    expect(second.startValue).toBe(2);
+    const out = second.filter([
+      { id: 2, ts: 2 },
+      { id: 3, ts: 2 },
+      { id: 4, ts: 3 },
+    ]);
+    expect(out.records.map((r) => r.id)).toEqual([3, 4]);
+  });
+
+  it("uses a content hash when there is no primary key", () => {
+    const state: JsonObject = {};
+    const cfg = { cursor_path: "ts" };
+    new IncrementalRun(cfg, cursorSlot(state, "ts"), undefined, "r").filter([{ ts: 1, v: "a" }]);
+    const out = new IncrementalRun(cfg, cursorSlot(state, "ts"), undefined, "r").filter([
+      { ts: 1, v: "a" },
+      { ts: 1, v: "b" },
+    ]);
+    expect(out.records).toEqual([{ ts: 1, v: "b" }]);
+  });
+
+  it("honours open/closed range bounds and end_value without moving the cursor", () => {
+    const state: JsonObject = {};
+    const run = new IncrementalRun(
+      { cursor_path: "ts", initial_value: 2, end_value: 5, range_start: "open", range_end: "closed" },
+      cursorSlot(state, "ts"),
+      ["id"],
+      "r",
+    );
+    expect(run.filter(rows(1, 2, 3, 5, 6)).records.map((r) => r.ts)).toEqual([3, 5]);
+    expect(state).toEqual({ incremental: { ts: {} } });
+    const def = new IncrementalRun({ cursor_path: "ts", initial_value: 2, end_value: 5 }, {}, undefined, "r");
+    expect(def.filter(rows(2, 5)).records.map((r) => r.ts)).toEqual([2]);
+  });
+
+  it("signals stop for sorted streams once past the range", () => {
+    const asc = new IncrementalRun({ cursor_path: "ts", end_value: 5, row_order: "asc" }, {}, undefined, "r");
+    expect(asc.filter(rows(3, 4, 6))).toMatchObject({ stop: true });
+    const desc = new IncrementalRun(
+      { cursor_path: "ts", initial_value: 5, row_order: "desc" },
+      {},
+      undefined,
+      "r",
+    );
+    const d = desc.filter(rows(9, 6, 4));
+    expect(d.stop).toBe(true);
+    expect(d.records.map((r) => r.ts)).toEqual([9, 6]);
+    const unordered = new IncrementalRun({ cursor_path: "ts", initial_value: 5 }, {}, undefined, "r");
+    expect(unordered.filter(rows(9, 4)).stop).toBe(false);
+  });
+
+  it("handles a missing cursor value per on_cursor_value_missing", () => {
+    const recs = [{ id: 1 }, { id: 2, ts: null }, { id: 3, ts: 1 }];
+    expect(() => new IncrementalRun({ cursor_path: "ts" }, {}, undefined, "res").filter(recs)).toThrow(
+      SluiceError,
+    );
+    expect(() => new IncrementalRun({ cursor_path: "ts" }, {}, undefined, "res").filter(recs)).toThrow(
+      /"res".*"ts"/,
+    );
+    const inc = new IncrementalRun(
+      { cursor_path: "ts", on_cursor_value_missing: "include" },
+      {},
+      undefined,
+      "r",
+    );
+    expect(inc.filter(recs).records.map((r) => r.id)).toEqual([1, 2, 3]);
+    const exc = new IncrementalRun(
+      { cursor_path: "ts", on_cursor_value_missing: "exclude" },
+      {},
+      undefined,
+      "r",
+    );
+    expect(exc.filter(recs).records.map((r) => r.id)).toEqual([3]);
+  });
+
+  it("reads nested cursor paths, applies lag on the stored value and convert for the request", () => {
+    const state: JsonObject = { incremental: { "meta.ts": { last_value: 100, unique_hashes: [] } } };
+    const run = new IncrementalRun(
+      { cursor_path: "meta.ts", initial_value: 1, lag: 10, convert: (v) => `t${String(v)}` },
+      cursorSlot(state, "meta.ts"),
+      undefined,
+      "r",
+    );
+    expect(run.startValue).toBe(90);
+    expect(run.placeholderValues()).toEqual({ start_value: "t90", last_value: "t90" });
+    expect(run.filter([{ meta: { ts: 95 } }, { meta: { ts: 80 } }]).records).toEqual([{ meta: { ts: 95 } }]);
+    // the stored cursor never moves backwards because of lag
+    expect(cursorSlot(state, "meta.ts").last_value).toBe(100);
+  });
+
+  it("keeps one cursor per parent in the state", () => {
+    const state: JsonObject = {};
+    new IncrementalRun({ cursor_path: "ts" }, cursorSlot(state, "ts", "id=1"), undefined, "r").filter(
+      rows(4),
+    );
+    new IncrementalRun({ cursor_path: "ts" }, cursorSlot(state, "ts", "id=2"), undefined, "r").filter(
+      rows(9),
+    );
+    expect(state).toMatchObject({
+      incremental: { ts: { parents: { "id=1": { last_value: 4 }, "id=2": { last_value: 9 } } } },
+    });
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import type { ConfigIssue } from "../../core/errors.js";
+import type { Endpoint } from "./config-types.js";
+import { mergeResource } from "./defaults.js";
+import { PlaceholderMissing, parseTemplate, readPath, renderTemplate } from "./placeholders.js";
+import { compileEndpoint, renderRequest } from "./request-template.js";
+
+function compile(endpoint: Endpoint, name = "child") {
+  const issues: ConfigIssue[] = [];
+  const merged = mergeResource({ name, endpoint }, undefined, 0);
+  const ep = compileEndpoint(merged.endpoint, "resources[0].endpoint", issues);
+  return { ep, issues };
+}
+
+describe("template parsing", () => {
+  it("reads {{ and }} as literal braces", () => {
+    const issues: ConfigIssue[] = [];
+    const t = parseTemplate("a{{b}}c/{resources.p.id}", "x", issues);
+    expect(issues).toEqual([]);
+    expect(renderTemplate(t, { parent: { name: "p", record: { id: 7 } } }, "text")).toBe("a{b}c/7");
+  });
+
+  it("reports an unclosed brace, a lone closing brace and a malformed resources reference", () => {
+    const issues: ConfigIssue[] = [];
+    parseTemplate("a{resources.p.id", "p1", issues);
+    parseTemplate("a}b", "p2", issues);
+    parseTemplate("{resources.p}", "p3", issues);
+    parseTemplate("{incremental.nope}", "p4", issues);
+    expect(issues.map((i) => i.path)).toEqual(["p1", "p2", "p3", "p4"]);
+    expect(issues[0]?.message).toContain("unclosed");
+    expect(issues[1]?.hint).toContain("}}");
+    expect(issues[2]?.message).toContain("{resources.<resource>.<field>}");
+    expect(issues[3]?.hint).toContain("incremental.start_value");
+  });
+
+  it("reads dotted and indexed field paths", () => {
+    const rec = { a: { b: [{ c: 1 }, { c: 2 }] }, "x.y": 3 };
+    expect(readPath(rec, "a.b.1.c")).toEqual({ found: true, value: 2 });
+    expect(readPath(rec, "a.b[0].c")).toEqual({ found: true, value: 1 });
+    expect(readPath(rec, "$.a.b.0.c").value).toBe(1);
+    expect(readPath(rec, "a.zz").found).toBe(false);
+  });
+});
+
+describe("interpolation into requests", () => {
+  it("fills path, params, json and headers from the parent record; nested field paths", () => {
+    const { ep, issues } = compile({
+      path: "posts/{resources.posts.id}/comments",
+      params: { author: "{resources.posts.meta.author}", flag: "{resources.posts.active}", n: 5 },
+      json: {
+        post: "{resources.posts.id}",
+        label: "post-{resources.posts.id}",
+        nested: { v: "{resources.posts.none}" },
+      },
+      headers: { "X-Post": "{resources.posts.id}" },
+      method: "POST",
+    });
+    expect(issues).toEqual([]);
+    expect(ep.parentRefs.map((p) => p.ref.resource)).toEqual([
+      "posts",
+      "posts",
+      "posts",
+      "posts",
+      "posts",
+      "posts",
+      "posts",
+    ]);
+    const spec = renderRequest(ep, {
+      parent: { name: "posts", record: { id: 12, meta: { author: "ann" }, active: true, none: null } },
+    });
+    expect(spec).toEqual({
+      method: "POST",
+      path: "posts/12/comments",
+      params: { author: "ann", flag: "true", n: 5 },
+      json: { post: 12, label: "post-12", nested: { v: null } },
+      headers: { "X-Post": "12" },
+    });
+  });
+
+  it("URL-encodes values in paths, spells booleans and nulls as JSON does", () => {
+    const { ep } = compile({ path: "items/{resources.p.key}/{resources.p.ok}/{resources.p.nil}" });
+    const spec = renderRequest(ep, {
+      parent: { name: "p", record: { key: "a b/c?d", ok: false, nil: null } },
+    });
+    expect(spec.path).toBe("items/a%20b%2Fc%3Fd/false/null");
+  });
+
+  it("throws PlaceholderMissing when the parent record lacks the field", () => {
+    const { ep } = compile({ path: "items/{resources.p.id}" });
+    expect(() => renderRequest(ep, { parent: { name: "p", record: { other: 1 } } })).toThrow(
+      PlaceholderMissing,
+    );
+  });
+
+  it("folds dlt's legacy resolve param into a path placeholder and binds static path params", () => {
+    const { ep, issues } = compile({
+      path: "orgs/{org}/issues/{issue_number}/comments",
+      params: {
+        org: "dlt hub",
+        issue_number: { type: "resolve", resource: "issues", field: "number" },
+        q: 1,
+      },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, { parent: { name: "issues", record: { number: 42 } } });
+    expect(spec.path).toBe("orgs/dlt%20hub/issues/42/comments");
+    expect(spec.params).toEqual({ q: 1 });
+  });
+
+  it("reports a resolve param the path does not use, an unknown path name, and bad placeholders", () => {
+    const a = compile({ path: "x", params: { id: { type: "resolve", resource: "p", field: "id" } } });
+    expect(a.issues[0]?.path).toBe("resources[0].endpoint.params.id");
+    const b = compile({ path: "x/{nope}" });
+    expect(b.issues[0]?.message).toContain("{nope}");
+    const c = compile({ path: "x", params: { a: "{nope}" } });
+    expect(c.issues[0]?.path).toBe("resources[0].endpoint.params.a");
+    const d = compile({ path: "x", params: { a: "{incremental.start_value}" } });
+    expect(d.issues[0]?.message).toContain("no incremental");
+  });
+
+  it("turns dlt's legacy incremental param into incremental.start_param", () => {
+    const { ep, issues } = compile({
+      path: "x",
+      params: { since: { type: "incremental", cursor_path: "updated_at", initial_value: "2024-01-01" } },
+    });
+    expect(issues).toEqual([]);
+    expect(ep.incremental).toEqual({
+      cursor_path: "updated_at",
+      initial_value: "2024-01-01",
+      start_param: "since",
+    });
+    expect(ep.params).toEqual([]);
+  });
+
+  it("fills {incremental.*} placeholders; an unset end value leaves the param out", () => {
+    const { ep, issues } = compile({
+      path: "x",
+      params: {
+        from: "{incremental.start_value}",
+        to: "{incremental.end_value}",
+        q: "after:{incremental.last_value}",
+      },
+      incremental: { cursor_path: "ts", initial_value: 10 },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, { incremental: { start_value: 10, last_value: 10 } });
+    expect(spec.params).toEqual({ from: "10", q: "after:10" });
+  });
+});
