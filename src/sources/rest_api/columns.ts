@@ -74,7 +74,9 @@ function fromJsonSchema(
     const types = prop.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
     const nonNull = types.filter((t) => t !== "null");
     // A field that may be absent is as nullable as one typed null: the row still needs a value.
-    const hint: ColumnHint = { nullable: types.includes("null") || !required.has(name) };
+    const hint: ColumnHint = {
+      nullable: prop.nullable ?? (types.includes("null") || !required.has(name)),
+    };
     const t = nonNull.length === 1 ? schemaType(nonNull[0] as string, prop) : undefined;
     if (nonNull.length === 1 && t === undefined)
       issues.push({

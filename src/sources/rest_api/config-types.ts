@@ -68,6 +68,10 @@ export interface IncrementalConfig {
   range_end?: RangeBound;
   /** Turns the cursor value into what the API expects in the request (TS configs only). */
   convert?: (value: unknown) => unknown;
+  /** "max" (default) or "min", or a function choosing the later of the values given. */
+  last_value_func?: "max" | "min" | ((values: unknown[]) => unknown);
+  /** Key that identifies boundary records; default the resource's primary_key. */
+  primary_key?: string | string[];
 }
 
 export interface Endpoint {
@@ -106,6 +110,8 @@ export interface JsonSchemaObject {
 
 export interface JsonSchemaProperty {
   type?: string | string[];
+  /** OpenAPI's spelling of nullability. */
+  nullable?: boolean;
   format?: string;
   properties?: Record<string, JsonSchemaProperty>;
   items?: JsonSchemaProperty;

@@ -144,4 +144,30 @@ describe("IncrementalRun", () => {
       incremental: { ts: { parents: { "id=1": { last_value: 4 }, "id=2": { last_value: 9 } } } },
     });
   });
+
+  it("follows last_value_func min and an incremental primary_key for boundary dedup", () => {
+    const state: JsonObject = {};
+    const cfg = { cursor_path: "ts", initial_value: 10, last_value_func: "min" as const, primary_key: "k" };
+    const first = new IncrementalRun(cfg, cursorSlot(state, "ts"), ["id"], "r");
+    expect(
+      first
+        .filter([
+          { k: 1, ts: 12 },
+          { k: 2, ts: 8 },
+          { k: 3, ts: 5 },
+        ])
+        .records.map((r) => r.k),
+    ).toEqual([2, 3]);
+    expect(cursorSlot(state, "ts").last_value).toBe(5);
+    const second = new IncrementalRun(cfg, cursorSlot(state, "ts"), ["id"], "r");
+    expect(
+      second
+        .filter([
+          { k: 3, ts: 5, id: 99 },
+          { k: 4, ts: 5 },
+          { k: 5, ts: 6 },
+        ])
+        .records.map((r) => r.k),
+    ).toEqual([4]);
+  });
 });

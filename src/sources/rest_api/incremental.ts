@@ -98,6 +98,16 @@ export interface FilterResult {
  * One run of one cursor: filters records to the configured range, drops records loaded at the
  * boundary last time, and advances `last_value` in the state slot as records pass.
  */
+/** Orders cursor values by `last_value_func`: positive when `a` is further along than `b`. */
+export function cursorOrder(fn: IncrementalConfig["last_value_func"]): (a: unknown, b: unknown) => number {
+  if (fn === undefined || fn === "max") return compareCursor;
+  if (fn === "min") return (a, b) => compareCursor(b, a);
+  return (a, b) => {
+    if (compareCursor(a, b) === 0) return 0;
+    return fn([a, b]) === a ? 1 : -1;
+  };
+}
+
 export class IncrementalRun {
   /** Lower bound for this run (state's last value minus lag, or initial_value). */
   readonly startValue: unknown;
@@ -106,16 +116,23 @@ export class IncrementalRun {
   private lastValue: unknown;
   private lastHashes: Set<string>;
   private readonly updatesState: boolean;
+  private readonly order: (a: unknown, b: unknown) => number;
+  private readonly primaryKey: string[] | undefined;
 
   constructor(
     private readonly config: IncrementalConfig,
     private readonly slot: JsonObject,
-    private readonly primaryKey: string[] | undefined,
+    resourcePrimaryKey: string[] | undefined,
     private readonly resource: string,
   ) {
+    this.order = cursorOrder(config.last_value_func);
+    const pk = config.primary_key;
+    this.primaryKey = pk === undefined ? resourcePrimaryKey : Array.isArray(pk) ? pk : [pk];
     const stored = slot.last_value;
     const hasStored = stored !== undefined && stored !== null;
-    this.startValue = hasStored ? applyLag(stored, config.lag) : config.initial_value;
+    // With "min" the cursor moves down, so the lag window lies above the stored value.
+    const lag = config.last_value_func === "min" && config.lag ? -config.lag : config.lag;
+    this.startValue = hasStored ? applyLag(stored, lag) : config.initial_value;
     this.endValue = config.end_value;
     const hashes = Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
     // With lag the window is re-read on purpose: a merge load takes the updates, so no boundary dedup.
@@ -161,14 +178,14 @@ export class IncrementalRun {
         continue;
       }
       if (this.startValue !== undefined && this.startValue !== null) {
-        const c = compareCursor(value, this.startValue);
+        const c = this.order(value, this.startValue);
         if (c < 0 || (c === 0 && startOpen)) {
           if (row_order === "desc") stop = true;
           continue;
         }
       }
       if (this.endValue !== undefined && this.endValue !== null) {
-        const c = compareCursor(value, this.endValue);
+        const c = this.order(value, this.endValue);
         if (c > 0 || (c === 0 && !endClosed)) {
           if (row_order === "asc") stop = true;
           continue;
@@ -178,7 +195,7 @@ export class IncrementalRun {
         this.boundaryHashes.size > 0 || this.updatesState ? recordHash(record, this.primaryKey) : "";
       if (
         this.boundaryHashes.size > 0 &&
-        compareCursor(value, this.startValue) === 0 &&
+        this.order(value, this.startValue) === 0 &&
         this.boundaryHashes.has(hash)
       )
         continue;
@@ -190,7 +207,7 @@ export class IncrementalRun {
   }
 
   private advance(value: unknown, hash: string): void {
-    const c = this.lastValue === undefined ? 1 : compareCursor(value, this.lastValue);
+    const c = this.lastValue === undefined ? 1 : this.order(value, this.lastValue);
     if (c > 0) {
       this.lastValue = value;
       this.lastHashes = new Set([hash]);
