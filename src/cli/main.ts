@@ -1,9 +1,30 @@
-/** Entry of the `sluice` command; replaced by the full CLI (issue 5). */
-export async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--version")) {
-    process.stdout.write("sluice 0.1.0\n");
-    return 0;
+import { CommanderError } from "commander";
+import { EXIT } from "./exit-codes.js";
+import { type CliIO, processIO } from "./io.js";
+import { buildProgram } from "./program.js";
+import { reportError } from "./report-error.js";
+
+/**
+ * Entry of the `sluice` command (`bin/sluice.js` calls it with `process.argv.slice(2)`). Returns the
+ * exit code instead of exiting, so tests and the demo can run commands in-process.
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = EXIT.ok;
+  const verbose = argv.includes("--verbose");
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not failures; everything else commander rejects is a usage error.
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0)
+        return EXIT.ok;
+      if (err.code === "commander.help") return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(err, io.stderr, verbose);
   }
-  process.stdout.write("Usage: sluice <run|validate|init|pipeline|schema> [options]\n");
-  return argv.length === 0 ? 0 : 1;
 }

@@ -1,0 +1,174 @@
+import { Argument, Command, Option } from "commander";
+import { initCommand } from "./commands/init.js";
+import { pipelineCommand } from "./commands/pipeline.js";
+import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+import { readGlobalOptions } from "./global-options.js";
+import type { CliIO } from "./io.js";
+
+export const VERSION = "0.1.0";
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  the run failed (HTTP, destination, load), or \`validate\` found problems
+  2  the command could not start: bad flags, unreadable or invalid config, missing secret`;
+
+/** The `sluice` command tree. Actions report their exit code through `setCode`. */
+export function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+  const program = new Command("sluice")
+    .description("Load data from REST APIs into DuckDB, PostgreSQL or Parquet from a declarative config.")
+    .version(VERSION, "-V, --version")
+    .addOption(
+      new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]),
+    )
+    .addOption(
+      new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
+    )
+    .option("--verbose", "debug logs and stack traces on errors")
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice init my_api                 scaffold a config and a secrets file
+  $ sluice validate my_api.yaml        check a config: every problem, with the fix
+  $ sluice run my_api.yaml             load it into ./my_api.duckdb
+  $ sluice pipeline my_api info        what was loaded, when, how many rows
+${EXIT_CODES}`,
+    );
+
+  const globals = (cmd: Command) => readGlobalOptions(cmd.optsWithGlobals());
+
+  program
+    .command("run")
+    .description("Extract, normalize and load a config's resources into a destination.")
+    .argument("<config>", "config file: .json, .json5, .yaml/.yml, .toml, or a .ts/.js module")
+    .option("-p, --pipeline <name>", "pipeline name (default: the config file's stem)")
+    .option("-d, --destination <destination>", "duckdb (default), postgres, filesystem, or a destination URL")
+    .option("--dataset <name>", "dataset: schema or folder (default: <pipeline>_dataset)")
+    .option(
+      "--pipelines-dir <dir>",
+      "pipeline working dirs (default: ~/.sluice/pipelines or $SLUICE_PIPELINES_DIR)",
+    )
+    .option("--full-refresh", "drop the dataset's tables and the pipeline state first")
+    .option("--resources <names>", "only these resources, comma-separated (their parents run too)")
+    .option("--credentials <value>", "destination credentials: a postgres URL or a DuckDB file path")
+    .option("--bucket-url <url>", "filesystem destination: folder or file:// URL to write to")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice run examples/analytics.json
+  $ sluice run github.yaml --pipeline gh --dataset raw --resources issues,comments
+  $ sluice run github.yaml --destination postgres --credentials postgresql://me@localhost/db
+  $ sluice run github.yaml --destination filesystem --bucket-url ./out
+  $ sluice run github.yaml --full-refresh --log-format json
+${EXIT_CODES}`,
+    )
+    .action(async (config: string, opts: Record<string, unknown>, cmd: Command) => {
+      setCode(await runCommand(config, opts, globals(cmd), io));
+    });
+
+  program
+    .command("validate")
+    .description("Check a config without running it: every problem, with where and how to fix it.")
+    .argument("<config>", "config file")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice validate my_api.yaml
+
+Exits 0 when the config is valid, 1 when it is not (every problem is listed), 2 on bad flags.
+Missing secrets are reported as warnings: they are looked up again when the config runs.`,
+    )
+    .action(async (config: string, _opts: unknown, cmd: Command) => {
+      setCode(await validateCommand(config, globals(cmd), io));
+    });
+
+  program
+    .command("init")
+    .description("Scaffold a config, a .sluice/secrets.toml template and a .gitignore entry for it.")
+    .argument("[name]", "config and pipeline name", "my_api")
+    .addOption(
+      new Option("--format <format>", "config file format").choices(["yaml", "json", "toml"]).default("yaml"),
+    )
+    .option("--force", "overwrite an existing config")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice init                 writes my_api.yaml
+  $ sluice init github --format toml
+
+The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\`).`,
+    )
+    .action((name: string | undefined, opts: { format?: "yaml" | "json" | "toml"; force?: boolean }) => {
+      setCode(initCommand(name, opts, io));
+    });
+
+  program
+    .command("pipeline")
+    .description("Inspect or change a pipeline: info, show, trace, drop.")
+    .argument("<name>", "pipeline name")
+    .addArgument(new Argument("<action>", "what to do").choices(["info", "show", "trace", "drop"]))
+    .argument("[targets...]", "show: a table name; drop: resource names")
+    .option(
+      "--pipelines-dir <dir>",
+      "pipeline working dirs (default: ~/.sluice/pipelines or $SLUICE_PIPELINES_DIR)",
+    )
+    .option("--rows <n>", "show: how many rows", "10")
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      `
+Actions:
+  info                 last loads, tables with row counts, destination, state
+  show [table]         a table's columns and first rows (without a table: the list of tables)
+  trace                the last run: stages, timings, requests, retries (no secrets)
+  drop <resource...>   drop the resources' tables and state; the next run loads them anew
+
+Examples:
+  $ sluice pipeline analytics info
+  $ sluice pipeline analytics show analytics_data --rows 5
+  $ sluice pipeline analytics trace --json
+  $ sluice pipeline analytics drop analytics_data`,
+    )
+    .action(
+      async (
+        name: string,
+        action: string,
+        targets: string[],
+        opts: Record<string, unknown>,
+        cmd: Command,
+      ) => {
+        setCode(await pipelineCommand(name, action, targets, opts, globals(cmd), io));
+      },
+    );
+
+  program
+    .command("schema")
+    .description("Print a pipeline's stored schema: tables, columns, types, keys.")
+    .argument("<pipeline>", "pipeline name")
+    .option("--pipelines-dir <dir>", "pipeline working dirs")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice schema analytics
+  $ sluice schema analytics --format json > schema.json`,
+    )
+    .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+      setCode(await schemaCommand(name, opts, globals(cmd), io));
+    });
+
+  return program;
+}

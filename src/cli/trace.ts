@@ -1,0 +1,67 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { LogEntry } from "../core/logger.js";
+import { redact } from "../core/redact.js";
+import type { ProgressSnapshot } from "./progress.js";
+
+/**
+ * The record of one `sluice run`, written to `<pipeline working dir>/trace.json` when the run ends (also
+ * when it fails): stages and timings, per-resource requests, pages and retries, and the run's log. It
+ * passes through redaction as a whole, so no secret reaches the file.
+ */
+export interface RunTrace {
+  pipeline_name: string;
+  config: string;
+  destination: string;
+  dataset_name: string;
+  location?: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  status: "ok" | "failed";
+  error?: { message: string; hint?: string };
+  load_ids: string[];
+  stages: { name: string; duration_ms: number }[];
+  resources: {
+    name: string;
+    pages: number;
+    records: number;
+    requests: number;
+    retries: number;
+    elapsed_ms: number;
+  }[];
+  tables: Record<string, number>;
+  log: { time: string; level: string; msg: string; fields: Record<string, unknown> }[];
+}
+
+export const TRACE_FILE = "trace.json";
+
+export function resourceTrace(s: ProgressSnapshot): RunTrace["resources"][number] {
+  return {
+    name: s.name,
+    pages: s.pages,
+    records: s.records,
+    requests: s.requests,
+    retries: s.retries,
+    elapsed_ms: Math.round(s.elapsedMs),
+  };
+}
+
+export function logTrace(entries: LogEntry[]): RunTrace["log"] {
+  return entries.map((e) => ({ time: e.time, level: e.level, msg: e.msg, fields: e.fields }));
+}
+
+export function writeTrace(workingDir: string, trace: RunTrace): string {
+  mkdirSync(workingDir, { recursive: true });
+  const path = join(workingDir, TRACE_FILE);
+  writeFileSync(path, `${redact(JSON.stringify(trace, null, 2))}\n`);
+  return path;
+}
+
+export function readTrace(workingDir: string): RunTrace | undefined {
+  try {
+    return JSON.parse(readFileSync(join(workingDir, TRACE_FILE), "utf8")) as RunTrace;
+  } catch {
+    return undefined;
+  }
+}
