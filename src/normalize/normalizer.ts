@@ -1,0 +1,790 @@
+import type { DataRecord } from "../core/json.js";
+import type { ColumnHint, ResourceHints } from "../core/resource.js";
+import { resolveWriteDisposition } from "../core/resource.js";
+import { type ResolvedContract, resolveContract, SchemaContractError } from "../schema/contract.js";
+import { coerce, inferType, NO_FIT } from "../schema/infer.js";
+import {
+  joinPath,
+  normalizeIdentifier,
+  normalizePath,
+  normalizeTableName,
+  PATH_SEPARATOR,
+  shortenIdentifier,
+} from "../schema/naming.js";
+import {
+  LIST_IDX,
+  LOAD_ID,
+  PARENT_ID,
+  ROOT_ID,
+  ROW_ID,
+  VALUE_COLUMN,
+  VARIANT_INFIX,
+} from "../schema/system.js";
+import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
+import { cloneSchema, schemaContentHash } from "../schema/version.js";
+import { childRowId, hashId, RootIdGenerator } from "./row-ids.js";
+
+export interface NormalizerOptions {
+  /** Destination capability: longest identifier; longer names are shortened with a stable hash suffix. */
+  maxIdentifierLength: number;
+}
+
+export type RowSink = (table: string, row: Record<string, unknown>) => void;
+
+/** dlt's default: effectively unbounded. */
+const DEFAULT_MAX_NESTING = 1000;
+
+type IdMode = "random" | "primary_key" | "content";
+
+/** Runtime view of one table: its schema plus caches for the per-record path. */
+interface TableState {
+  readonly name: string;
+  readonly schema: TableSchema;
+  /** Root table of the tree (itself for roots). */
+  root: TableState;
+  /** Nesting level of this table's rows (root 0, child of root 1, …). */
+  readonly level: number;
+  readonly node: NodeState;
+  /** Contracts on columns and data types are not applied to tables that had not seen data before this run. */
+  readonly fresh: boolean;
+  /** The following are read from the root table's state. */
+  contract: ResolvedContract;
+  maxNesting: number;
+  idMode: IdMode;
+  primaryKey: string[];
+  /** Normalized column name → hint (root tables). */
+  hints: Map<string, ColumnHint>;
+  resource: string;
+  emitted: boolean;
+}
+
+/** One object level inside a table's rows (the row itself or a flattened nested object). */
+interface NodeState {
+  readonly table: TableState;
+  /** Source keys from the row object to this node. */
+  readonly path: readonly string[];
+  /** Normalized flattened prefix (`""` at the row, `properties` below it, …). */
+  readonly prefix: string;
+  /** Nesting level of this object (dicts and lists both count, as in dlt). */
+  readonly level: number;
+  readonly keys: Map<string, KeyState>;
+}
+
+interface KeyState {
+  readonly key: string;
+  readonly node: NodeState;
+  /** JSON array of source keys: the identity claiming a normalized name. */
+  readonly ident: string;
+  /** Normalized candidate name (before collision suffixes). */
+  readonly candidate: string;
+  /** Resolved column name (lazily claimed). */
+  name: string | undefined;
+  column: ColumnSchema | undefined;
+  variants: Partial<Record<DataType, ColumnSchema>> | undefined;
+  /** Nested object below this key, flattened. */
+  child: NodeState | undefined;
+  /** Child table for lists under this key. */
+  list: TableState | undefined;
+  /** Child-table field name (claimed lazily in the table's namespace). */
+  field: string | undefined;
+}
+
+interface ResourceBinding {
+  readonly resource: string;
+  readonly tableName: string;
+  readonly hints: ResourceHints;
+  readonly contract: ResolvedContract;
+  table: TableState | undefined;
+}
+
+type Undo = () => void;
+
+/**
+ * Turns records into rows of a root table and its child tables, evolving the schema as it goes.
+ * See DESIGN §4 and src/schema/naming.ts for the naming rules. Works on a private copy of the schema it is
+ * given; `schema()` returns snapshots.
+ */
+export class Normalizer {
+  private readonly stored: StoredSchema;
+  private readonly maxLen: number;
+  private readonly tables = new Map<string, TableState>();
+  private readonly bindings = new Map<string, ResourceBinding>();
+  private readonly preexisting: ReadonlySet<string>;
+  private readonly ids = new RootIdGenerator();
+  /** Rows of the current record: table, row, table, row, … (flushed when the record is kept). */
+  private readonly out: unknown[] = [];
+  private undo: Undo[] = [];
+  private discard = false;
+  private dirty = false;
+  private lastHash: string;
+  private baselineHash: string;
+
+  constructor(schema: StoredSchema | null, schemaName: string, options: NormalizerOptions) {
+    this.maxLen = options.maxIdentifierLength;
+    this.stored =
+      schema === null
+        ? { name: schemaName, version: 0, version_hash: "", tables: {} }
+        : { ...cloneSchema(schema), name: schemaName };
+    const seen = new Set<string>();
+    for (const [name, t] of Object.entries(this.stored.tables)) if (t.seen_data === true) seen.add(name);
+    this.preexisting = seen;
+    this.lastHash = schemaContentHash(this.stored);
+    if (this.stored.version_hash === "") this.stored.version_hash = this.lastHash;
+    this.baselineHash = this.lastHash;
+  }
+
+  /** True if the schema changed since construction (or since `markClean()`). */
+  get changed(): boolean {
+    if (!this.dirty && this.lastHash === this.baselineHash) return false;
+    return schemaContentHash(this.stored) !== this.baselineHash;
+  }
+
+  markClean(): void {
+    this.baselineHash = schemaContentHash(this.stored);
+  }
+
+  /** Current schema snapshot; `version` bumped and `version_hash` recomputed if anything changed. */
+  schema(): StoredSchema {
+    if (this.dirty) {
+      const hash = schemaContentHash(this.stored);
+      if (hash !== this.lastHash) {
+        this.stored.version += 1;
+        this.stored.version_hash = hash;
+        this.lastHash = hash;
+      }
+      this.dirty = false;
+    }
+    return cloneSchema(this.stored);
+  }
+
+  /**
+   * Declares a resource before its records. Creates the root table (with hinted columns) unless the
+   * `tables` contract forbids new tables, in which case the first record decides (error or discard).
+   * Returns the root table's normalized name. Idempotent.
+   */
+  registerResource(resourceName: string, hints: ResourceHints): string {
+    const tableName = normalizeTableName(hints.table_name ?? resourceName, this.maxLen);
+    const contract = resolveContract(hints.schema_contract);
+    const binding: ResourceBinding = { resource: resourceName, tableName, hints, contract, table: undefined };
+    this.bindings.set(resourceName, binding);
+    if (this.stored.tables[tableName] !== undefined || contract.tables === "evolve") {
+      binding.table = this.openRootTable(binding);
+    }
+    return tableName;
+  }
+
+  /**
+   * Normalizes one record into rows (root table first, then child tables), calling `sink` for each.
+   * Returns false when a `discard_row` contract dropped the record; throws SchemaContractError on `freeze`.
+   */
+  normalize(resourceName: string, record: DataRecord, loadId: string, sink: RowSink): boolean {
+    let binding = this.bindings.get(resourceName);
+    if (binding === undefined) {
+      this.registerResource(resourceName, {});
+      binding = this.bindings.get(resourceName)!;
+    }
+    this.discard = false;
+    this.out.length = 0;
+    if (this.undo.length > 0) this.undo = [];
+    try {
+      let table = binding.table;
+      if (table === undefined) {
+        if (binding.contract.tables === "freeze") {
+          throw new SchemaContractError({
+            resource: resourceName,
+            table: binding.tableName,
+            entity: "tables",
+          });
+        }
+        return false;
+      }
+      this.normalizeRoot(table, record, loadId);
+      if (this.discard) {
+        this.rollback();
+        return false;
+      }
+      const out = this.out;
+      for (let i = 0; i < out.length; i += 2) {
+        table = out[i] as TableState;
+        if (!table.emitted) this.markSeen(table);
+        sink(table.name, out[i + 1] as Record<string, unknown>);
+      }
+      out.length = 0;
+      return true;
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  // ---- tables -------------------------------------------------------------------------------------
+
+  private openRootTable(binding: ResourceBinding): TableState {
+    const { hints, tableName } = binding;
+    const wd = resolveWriteDisposition(hints.write_disposition);
+    let schema = this.stored.tables[tableName];
+    if (schema === undefined) {
+      schema = {
+        name: tableName,
+        resource: binding.resource,
+        write_disposition: wd.disposition,
+        columns: {},
+      };
+      this.stored.tables[tableName] = schema;
+      addSystemColumns(schema, false);
+      this.dirty = true;
+    }
+    this.applyTableHints(schema, binding, wd);
+    const hintMap = this.hintMap(hints);
+    let state = this.tables.get(tableName);
+    if (state === undefined) {
+      state = this.newTableState(schema, 0, undefined);
+      this.tables.set(tableName, state);
+    }
+    state.contract = binding.contract;
+    state.maxNesting = hints.max_table_nesting ?? DEFAULT_MAX_NESTING;
+    state.hints = hintMap;
+    state.resource = binding.resource;
+    state.primaryKey = [];
+    for (const [name, h] of hintMap) if (h.primary_key === true) state.primaryKey.push(name);
+    state.idMode =
+      wd.strategy === "scd2"
+        ? "content"
+        : wd.disposition === "merge" && state.primaryKey.length > 0
+          ? "primary_key"
+          : "random";
+    for (const [name, hint] of hintMap) this.applyColumnHint(schema, name, hint);
+    // Child tables inherit the root's settings.
+    for (const t of this.tables.values()) if (t.root === state && t !== state) inheritRoot(t, state);
+    return state;
+  }
+
+  private applyTableHints(
+    schema: TableSchema,
+    binding: ResourceBinding,
+    wd: ReturnType<typeof resolveWriteDisposition>,
+  ): void {
+    const { hints } = binding;
+    // Hash comparison decides whether anything really changed.
+    this.dirty = true;
+    schema.resource = binding.resource;
+    schema.write_disposition = wd.disposition;
+    if (wd.strategy !== undefined) schema.merge_strategy = wd.strategy;
+    else delete schema.merge_strategy;
+    if (hints.schema_contract !== undefined) schema.schema_contract = hints.schema_contract;
+    else delete schema.schema_contract;
+    if (hints.max_table_nesting !== undefined) schema.max_table_nesting = hints.max_table_nesting;
+    else delete schema.max_table_nesting;
+    const wdObj = hints.write_disposition;
+    if (wd.strategy === "scd2" && typeof wdObj === "object" && wdObj.validity_column_names !== undefined) {
+      schema.validity_column_names = [...wdObj.validity_column_names];
+    } else delete schema.validity_column_names;
+    for (const child of Object.values(this.stored.tables)) {
+      if (child.parent !== undefined && rootOf(this.stored, child) === schema.name) {
+        child.write_disposition = schema.write_disposition;
+        child.resource = schema.resource;
+      }
+    }
+  }
+
+  /** Column hints keyed by normalized name; primary/merge keys folded in. Source or normalized keys both work. */
+  private hintMap(hints: ResourceHints): Map<string, ColumnHint> {
+    const map = new Map<string, ColumnHint>();
+    const name = (k: string) => shortenIdentifier(normalizePath(k), this.maxLen);
+    for (const [key, hint] of Object.entries(hints.columns ?? {})) {
+      const n = name(hint.name ?? key);
+      map.set(n, { ...map.get(n), ...hint });
+    }
+    for (const k of asList(hints.primary_key)) {
+      const n = name(k);
+      map.set(n, { ...map.get(n), primary_key: true });
+    }
+    for (const k of asList(hints.merge_key)) {
+      const n = name(k);
+      map.set(n, { ...map.get(n), merge_key: true });
+    }
+    return map;
+  }
+
+  /** Hinted columns exist before data (when typed); key flags land on existing columns. */
+  private applyColumnHint(schema: TableSchema, name: string, hint: ColumnHint): void {
+    const existing = schema.columns[name];
+    if (existing === undefined) {
+      if (hint.data_type === undefined) return;
+      schema.columns[name] = columnFromHint(name, hint.data_type, hint);
+      this.dirty = true;
+      return;
+    }
+    this.dirty = true;
+    if (hint.primary_key !== undefined) setFlag(existing, "primary_key", hint.primary_key);
+    if (hint.merge_key !== undefined) setFlag(existing, "merge_key", hint.merge_key);
+    if (hint.nullable !== undefined) existing.nullable = hint.nullable;
+    if (hint.precision !== undefined) existing.precision = hint.precision;
+    if (hint.scale !== undefined) existing.scale = hint.scale;
+  }
+
+  private newTableState(schema: TableSchema, level: number, parent: TableState | undefined): TableState {
+    const state = {
+      name: schema.name,
+      schema,
+      level,
+      fresh: !this.preexisting.has(schema.name),
+      contract: parent?.root.contract ?? resolveContract(undefined),
+      maxNesting: parent?.root.maxNesting ?? DEFAULT_MAX_NESTING,
+      idMode: "random",
+      primaryKey: [],
+      hints: new Map(),
+      resource: parent?.root.resource ?? schema.resource,
+      emitted: false,
+    } as unknown as TableState;
+    state.root = parent === undefined ? state : parent.root;
+    (state as { node: NodeState }).node = { table: state, path: [], prefix: "", level, keys: new Map() };
+    return state;
+  }
+
+  private markSeen(table: TableState): void {
+    table.emitted = true;
+    if (table.schema.seen_data !== true) {
+      table.schema.seen_data = true;
+      this.dirty = true;
+    }
+  }
+
+  // ---- records ------------------------------------------------------------------------------------
+
+  private normalizeRoot(table: TableState, record: DataRecord, loadId: string): void {
+    const row: Record<string, unknown> = {};
+    row[LOAD_ID] = loadId;
+    row[ROW_ID] = "";
+    const outIndex = this.out.length;
+    this.out.push(table, row);
+    const lists = this.flatten(table.node, record, row, undefined);
+    if (this.discard) return;
+    let id: string;
+    if (table.idMode === "random") id = this.ids.next();
+    else if (table.idMode === "primary_key") id = primaryKeyId(row, table.primaryKey) ?? this.ids.next();
+    else id = contentId(row);
+    row[ROW_ID] = id;
+    if (lists !== undefined) this.emitLists(lists, id, id);
+    if (this.discard) this.out.length = outIndex;
+  }
+
+  /**
+   * Writes the scalar fields of `obj` into `row`, flattening nested objects; returns the lists found
+   * (key state, value pairs) for the caller to expand once the row's id is known.
+   */
+  private flatten(
+    node: NodeState,
+    obj: Record<string, unknown>,
+    row: Record<string, unknown>,
+    lists: unknown[] | undefined,
+  ): unknown[] | undefined {
+    const keys = node.keys;
+    for (const key in obj) {
+      const v = obj[key];
+      if (v === null || v === undefined) continue;
+      let ks = keys.get(key);
+      if (ks === undefined) ks = this.newKey(node, key);
+      if (typeof v !== "object") {
+        this.put(ks, v, row);
+      } else if (Array.isArray(v)) {
+        if (this.isJsonTarget(ks)) this.put(ks, v, row);
+        else if (v.length > 0) {
+          if (lists === undefined) lists = [];
+          lists.push(ks, v);
+        }
+      } else if (v instanceof Date || this.isJsonTarget(ks)) {
+        this.put(ks, v, row);
+      } else {
+        let child = ks.child;
+        if (child === undefined) child = ks.child = this.childNode(ks);
+        lists = this.flatten(child, v as Record<string, unknown>, row, lists);
+      }
+      if (this.discard) return lists;
+    }
+    return lists;
+  }
+
+  private emitLists(lists: unknown[], parentId: string, rootId: string): void {
+    for (let i = 0; i < lists.length; i += 2) {
+      const ks = lists[i] as KeyState;
+      const items = lists[i + 1] as unknown[];
+      let child = ks.list;
+      if (child === undefined) {
+        const created = this.childTable(ks);
+        if (created === undefined) {
+          if (this.discard) return;
+          continue;
+        }
+        child = created;
+      }
+      const field = ks.field!;
+      const valueKey = child.node.keys.get(VALUE_COLUMN) ?? this.newKey(child.node, VALUE_COLUMN);
+      for (let idx = 0; idx < items.length; idx++) {
+        const item = items[idx];
+        const id = childRowId(parentId, field, idx);
+        const row: Record<string, unknown> = {};
+        row[PARENT_ID] = parentId;
+        row[LIST_IDX] = idx;
+        row[ROW_ID] = id;
+        row[ROOT_ID] = rootId;
+        this.out.push(child, row);
+        let nested: unknown[] | undefined;
+        if (item === null || item === undefined) {
+          // keeps the list position; no value column is created for nulls
+        } else if (typeof item !== "object" || item instanceof Date) {
+          this.put(valueKey, item, row);
+        } else if (Array.isArray(item)) {
+          if (this.isJsonTarget(valueKey)) this.put(valueKey, item, row);
+          else if (item.length > 0) nested = [valueKey, item];
+        } else {
+          nested = this.flatten(child.node, item as Record<string, unknown>, row, undefined);
+        }
+        if (this.discard) return;
+        if (nested !== undefined) {
+          this.emitLists(nested, id, rootId);
+          if (this.discard) return;
+        }
+      }
+    }
+  }
+
+  private isJsonTarget(ks: KeyState): boolean {
+    if (ks.node.level >= ks.node.table.maxNesting) return true;
+    const col = ks.column ?? ks.node.table.schema.columns[ks.candidate];
+    if (col !== undefined) return col.data_type === "json";
+    return ks.node.table.root.hints.get(ks.candidate)?.data_type === "json";
+  }
+
+  // ---- values -------------------------------------------------------------------------------------
+
+  private put(ks: KeyState, v: unknown, row: Record<string, unknown>): void {
+    const col = ks.column;
+    if (col === undefined) {
+      this.putNew(ks, v, row);
+      return;
+    }
+    const t = typeof v;
+    switch (col.data_type) {
+      case "text":
+        if (t === "string") {
+          row[col.name] = v;
+          return;
+        }
+        break;
+      case "bigint":
+        if (t === "number" && Number.isInteger(v)) {
+          row[col.name] = v;
+          return;
+        }
+        break;
+      case "double":
+        if (t === "number") {
+          if (Number.isFinite(v)) row[col.name] = v;
+          return;
+        }
+        break;
+      case "bool":
+        if (t === "boolean") {
+          row[col.name] = v;
+          return;
+        }
+        break;
+    }
+    if (t === "number" && !Number.isFinite(v)) return;
+    const c = coerce(v, col.data_type);
+    if (c !== NO_FIT) {
+      row[col.name] = c;
+      return;
+    }
+    this.putVariant(ks, col, v, row);
+  }
+
+  private putNew(ks: KeyState, v: unknown, row: Record<string, unknown>): void {
+    if (typeof v === "number" && !Number.isFinite(v)) return;
+    const table = ks.node.table;
+    const name = ks.name ?? this.claimName(ks);
+    const existing = table.schema.columns[name];
+    if (existing !== undefined) {
+      ks.column = existing;
+      this.undo.push(() => {
+        ks.column = undefined;
+      });
+      this.put(ks, v, row);
+      return;
+    }
+    const hint = table.root === table ? table.hints.get(name) : undefined;
+    const dataType = hint?.data_type ?? inferType(v);
+    if (dataType === null) return;
+    if (!table.fresh && table.root.contract.columns !== "evolve") {
+      const mode = table.root.contract.columns;
+      if (mode === "freeze") {
+        throw new SchemaContractError({
+          resource: table.resource,
+          table: table.name,
+          column: name,
+          entity: "columns",
+          dataType,
+        });
+      }
+      if (mode === "discard_row") this.discard = true;
+      return;
+    }
+    const col =
+      hint === undefined
+        ? { name, data_type: dataType, nullable: true }
+        : columnFromHint(name, dataType, hint);
+    this.addColumn(table, col);
+    ks.column = col;
+    this.undo.push(() => {
+      ks.column = undefined;
+    });
+    this.put(ks, v, row);
+  }
+
+  private putVariant(ks: KeyState, base: ColumnSchema, v: unknown, row: Record<string, unknown>): void {
+    const vt = inferType(v);
+    if (vt === null) return;
+    let col = ks.variants?.[vt];
+    if (col === undefined) {
+      const table = ks.node.table;
+      const name = this.claim(
+        table,
+        shortenIdentifier(`${base.name}${VARIANT_INFIX}${vt}`, this.maxLen),
+        `${ks.ident}#${vt}`,
+      );
+      col = table.schema.columns[name];
+      if (col === undefined) {
+        if (!table.fresh && table.root.contract.data_type !== "evolve") {
+          const mode = table.root.contract.data_type;
+          if (mode === "freeze") {
+            throw new SchemaContractError({
+              resource: table.resource,
+              table: table.name,
+              column: base.name,
+              entity: "data_type",
+              dataType: vt,
+              existingType: base.data_type,
+            });
+          }
+          if (mode === "discard_row") this.discard = true;
+          return;
+        }
+        col = { name, data_type: vt, nullable: true, variant: true };
+        this.addColumn(table, col);
+      }
+      if (ks.variants === undefined) ks.variants = {};
+      const variants = ks.variants;
+      variants[vt] = col;
+      this.undo.push(() => {
+        delete variants[vt];
+      });
+    }
+    const c = coerce(v, col.data_type);
+    if (c !== NO_FIT) row[col.name] = c;
+  }
+
+  private addColumn(table: TableState, col: ColumnSchema): void {
+    const columns = table.schema.columns;
+    columns[col.name] = col;
+    this.dirty = true;
+    this.undo.push(() => {
+      delete columns[col.name];
+    });
+  }
+
+  // ---- names --------------------------------------------------------------------------------------
+
+  private newKey(node: NodeState, key: string): KeyState {
+    const segment = normalizeIdentifier(key);
+    const ks: KeyState = {
+      key,
+      node,
+      ident: JSON.stringify([...node.path, key]),
+      candidate: shortenIdentifier(joinPath(node.prefix, segment), this.maxLen),
+      name: undefined,
+      column: undefined,
+      variants: undefined,
+      child: undefined,
+      list: undefined,
+      field: undefined,
+    };
+    node.keys.set(key, ks);
+    return ks;
+  }
+
+  private childNode(ks: KeyState): NodeState {
+    const node = ks.node;
+    return {
+      table: node.table,
+      path: [...node.path, ks.key],
+      prefix: joinPath(node.prefix, normalizeIdentifier(ks.key)),
+      level: node.level + 1,
+      keys: new Map(),
+    };
+  }
+
+  private claimName(ks: KeyState): string {
+    const name = this.claim(ks.node.table, ks.candidate, ks.ident);
+    ks.name = name;
+    this.undo.push(() => {
+      ks.name = undefined;
+    });
+    return name;
+  }
+
+  /**
+   * Resolves `candidate` for the source identity `ident` in a table's namespace: the first identity to
+   * claim a name keeps it (recorded in the schema, so reruns agree); later ones get `_1`, `_2`, ….
+   */
+  private claim(table: TableState, candidate: string, ident: string): string {
+    if (table.schema.source_names === undefined) table.schema.source_names = {};
+    const claims = table.schema.source_names;
+    let name = candidate;
+    for (let i = 1; ; i++) {
+      const owner = claims[name];
+      if (owner === ident) return name;
+      if (owner === undefined) {
+        claims[name] = ident;
+        this.dirty = true;
+        const claimed = name;
+        this.undo.push(() => {
+          delete claims[claimed];
+        });
+        return name;
+      }
+      name = shortenIdentifier(`${candidate}_${i}`, this.maxLen);
+    }
+  }
+
+  private childTable(ks: KeyState): TableState | undefined {
+    const parent = ks.node.table;
+    const field =
+      ks.field ??
+      this.claim(
+        parent,
+        shortenIdentifier(joinPath(ks.node.prefix, normalizeIdentifier(ks.key)), this.maxLen),
+        ks.ident,
+      );
+    ks.field = field;
+    const name = shortenIdentifier(`${parent.name}${PATH_SEPARATOR}${field}`, this.maxLen);
+    let state = this.tables.get(name);
+    if (state === undefined) {
+      let schema = this.stored.tables[name];
+      if (schema === undefined) {
+        const mode = parent.root.contract.tables;
+        if (mode !== "evolve") {
+          if (mode === "freeze") {
+            throw new SchemaContractError({ resource: parent.resource, table: name, entity: "tables" });
+          }
+          if (mode === "discard_row") this.discard = true;
+          return undefined;
+        }
+        schema = {
+          name,
+          parent: parent.name,
+          resource: parent.root.schema.resource,
+          write_disposition: parent.root.schema.write_disposition,
+          columns: {},
+        };
+        addSystemColumns(schema, true);
+        const tables = this.stored.tables;
+        tables[name] = schema;
+        this.dirty = true;
+        this.undo.push(() => {
+          delete tables[name];
+        });
+      }
+      state = this.newTableState(schema, ks.node.level + 1, parent);
+      this.tables.set(name, state);
+      const created = state;
+      this.undo.push(() => {
+        if (this.tables.get(name) === created) this.tables.delete(name);
+      });
+    }
+    ks.list = state;
+    this.undo.push(() => {
+      ks.list = undefined;
+    });
+    return state;
+  }
+
+  private rollback(): void {
+    const undo = this.undo;
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    this.undo = [];
+    this.out.length = 0;
+  }
+}
+
+function addSystemColumns(schema: TableSchema, child: boolean): void {
+  const c = schema.columns;
+  const text = (name: string): ColumnSchema => ({ name, data_type: "text", nullable: false });
+  if (child) {
+    c[PARENT_ID] = text(PARENT_ID);
+    c[LIST_IDX] = { name: LIST_IDX, data_type: "bigint", nullable: false };
+    c[ROW_ID] = text(ROW_ID);
+    c[ROOT_ID] = text(ROOT_ID);
+  } else {
+    c[LOAD_ID] = text(LOAD_ID);
+    c[ROW_ID] = text(ROW_ID);
+  }
+}
+
+function columnFromHint(name: string, dataType: DataType, hint: ColumnHint): ColumnSchema {
+  const col: ColumnSchema = {
+    name,
+    data_type: dataType,
+    nullable: hint.nullable ?? !(hint.primary_key === true),
+  };
+  if (hint.primary_key === true) col.primary_key = true;
+  if (hint.merge_key === true) col.merge_key = true;
+  if (hint.precision !== undefined) col.precision = hint.precision;
+  if (hint.scale !== undefined) col.scale = hint.scale;
+  return col;
+}
+
+function setFlag(col: ColumnSchema, flag: "primary_key" | "merge_key", on: boolean): void {
+  if (on) col[flag] = true;
+  else delete col[flag];
+}
+
+function inheritRoot(t: TableState, root: TableState): void {
+  t.contract = root.contract;
+  t.maxNesting = root.maxNesting;
+  t.resource = root.resource;
+}
+
+function rootOf(schema: StoredSchema, table: TableSchema): string {
+  let t = table;
+  for (let i = 0; i < 1000 && t.parent !== undefined; i++) {
+    const p = schema.tables[t.parent];
+    if (p === undefined) return t.parent;
+    t = p;
+  }
+  return t.name;
+}
+
+function asList(k: string | string[] | undefined): string[] {
+  if (k === undefined) return [];
+  return typeof k === "string" ? [k] : k;
+}
+
+function primaryKeyId(row: Record<string, unknown>, pk: string[]): string | undefined {
+  let key = "";
+  for (let i = 0; i < pk.length; i++) {
+    const v = row[pk[i]!];
+    if (v === undefined || v === null) return undefined;
+    key += `${i === 0 ? "" : "\u001f"}${typeof v === "object" ? JSON.stringify(v) : String(v)}`;
+  }
+  return `k${hashId(key)}`;
+}
+
+function contentId(row: Record<string, unknown>): string {
+  const keys = Object.keys(row)
+    .filter((k) => !k.startsWith("_sluice_"))
+    .sort();
+  let s = "";
+  for (const k of keys) s += `${k}\u001e${JSON.stringify(row[k])}\u001f`;
+  return `h${hashId(s)}`;
+}

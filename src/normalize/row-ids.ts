@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Row ids. Root rows of append/replace tables get a random id: a per-normalizer random prefix (80 bits)
+ * plus a counter, unique without a random draw per row. Merge tables with a primary key derive the root id
+ * from the key values, and scd2 tables from the row content, so the same record always gets the same id
+ * (and its child rows, derived from it, too). Child ids are `<parent id>.<field>.<index>`: deterministic
+ * and unique within their table by construction, with no hashing per row.
+ */
+export class RootIdGenerator {
+  private readonly prefix = randomBytes(10).toString("base64url");
+  private counter = 0;
+
+  next(): string {
+    return this.prefix + (this.counter++).toString(36);
+  }
+}
+
+export function childRowId(parentId: string, field: string, index: number): string {
+  return `${parentId}.${field}.${index}`;
+}
+
+/**
+ * Non-cryptographic 106-bit hash (two independently seeded 53-bit mixes), as base36: deterministic ids
+ * from key or content strings without paying for a crypto digest per row.
+ */
+export function hashId(s: string): string {
+  return mix53(s, 0x9e3779b1).toString(36) + mix53(s, 0x85ebca77).toString(36).padStart(11, "0");
+}
+
+function mix53(s: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
