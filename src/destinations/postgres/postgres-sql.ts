@@ -1,0 +1,82 @@
+import type { ColumnSchema, DataType, TableSchema } from "../../schema/types.js";
+
+/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
+export const PG_MAX_IDENTIFIER_LENGTH = 63;
+
+export const LOADS_TABLE = "_sluice_loads";
+export const STATE_TABLE = "_sluice_pipeline_state";
+export const VERSION_TABLE = "_sluice_version";
+export const SYSTEM_TABLES: readonly string[] = [LOADS_TABLE, STATE_TABLE, VERSION_TABLE];
+
+/** Quotes an identifier so any name (quotes, semicolons, reserved words, unicode) is taken literally. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `"schema"."table"` */
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/** A string literal for the few places a parameter cannot be used (DDL defaults, COPY options). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function pgType(column: Pick<ColumnSchema, "data_type" | "precision" | "scale">): string {
+  return pgTypeOf(column.data_type, column.precision, column.scale);
+}
+
+function pgTypeOf(type: DataType, precision?: number, scale?: number): string {
+  switch (type) {
+    case "bigint":
+      return "bigint";
+    case "double":
+      return "double precision";
+    case "bool":
+      return "boolean";
+    case "text":
+      return "text";
+    case "timestamp":
+      return "timestamptz";
+    case "date":
+      return "date";
+    case "json":
+      return "jsonb";
+    case "decimal":
+      // dlt's default when no precision is hinted: wide enough for money and most ids.
+      return `numeric(${precision ?? 38},${scale ?? 9})`;
+  }
+}
+
+export function columnDefinition(column: ColumnSchema): string {
+  return `${quoteIdent(column.name)} ${pgType(column)}${column.nullable ? "" : " NOT NULL"}`;
+}
+
+export function createTableSql(schema: string, table: TableSchema, extra: ColumnSchema[] = []): string {
+  const cols = [...Object.values(table.columns), ...extra].map(columnDefinition);
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table.name)} (${cols.join(", ")})`;
+}
+
+/**
+ * Adding a NOT NULL column to a table that already has rows would fail, so added columns are nullable;
+ * the normalizer still guarantees the values of new rows.
+ */
+export function addColumnSql(schema: string, table: string, column: ColumnSchema): string {
+  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${pgType(column)}`;
+}
+
+export function systemTablesSql(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(schema, LOADS_TABLE)} (
+      load_id text NOT NULL PRIMARY KEY, schema_name text, status bigint NOT NULL,
+      inserted_at timestamptz NOT NULL, schema_version_hash text)`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(schema, STATE_TABLE)} (
+      version bigint NOT NULL, pipeline_name text NOT NULL, state jsonb NOT NULL,
+      created_at timestamptz NOT NULL, _sluice_load_id text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(schema, VERSION_TABLE)} (
+      version bigint NOT NULL, schema_name text NOT NULL, version_hash text NOT NULL,
+      inserted_at timestamptz NOT NULL, schema jsonb NOT NULL, _sluice_load_id text NOT NULL)`,
+  ];
+}

@@ -1,0 +1,32 @@
+import type { TestProject } from "vitest/node";
+import { startTestPostgres, type TestPostgres } from "./postgres-server.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Connection URL of the test PostgreSQL, or "" when none could be had. */
+    sluicePgUrl: string;
+    /** Why there is no PostgreSQL, when `sluicePgUrl` is "". */
+    sluicePgError: string;
+  }
+}
+
+/**
+ * Starts (or finds) one PostgreSQL for the whole run. A failure is not thrown here, so suites that need no
+ * database still run; the Postgres tests themselves fail with this reason (see postgres-env.ts).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let pg: TestPostgres | undefined;
+  try {
+    pg = await startTestPostgres();
+    project.provide("sluicePgUrl", pg.url);
+    project.provide("sluicePgError", "");
+    if (process.env.SLUICE_TEST_PG_VERBOSE)
+      console.log(`test PostgreSQL from ${pg.origin} in ${pg.startMs} ms`);
+  } catch (err) {
+    project.provide("sluicePgUrl", "");
+    project.provide("sluicePgError", err instanceof Error ? err.message : String(err));
+  }
+  return async () => {
+    await pg?.stop();
+  };
+}
