@@ -1,6 +1,42 @@
+import { resolveSecrets } from "../../config/index.js";
+import { formatIssue, MissingSecretError } from "../../core/errors.js";
+import { readConfigInput } from "../config-input.js";
+import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIO } from "../io.js";
+import { reportError } from "../report-error.js";
 
-export async function validateCommand(_config: string, _g: GlobalOptions, _io: CliIO): Promise<number> {
-  throw new Error("validate: not wired yet");
+/**
+ * `sluice validate <config>`: every problem at once (path, line, fix), exit 0 or 1. Secrets are checked
+ * too, but a missing one is only a warning: CI often validates where the secrets are not.
+ */
+export async function validateCommand(path: string, globals: GlobalOptions, io: CliIO): Promise<number> {
+  let input: Awaited<ReturnType<typeof readConfigInput>>;
+  try {
+    input = await readConfigInput(path, io);
+  } catch (err) {
+    reportError(err, io.stderr, globals.verbose);
+    return EXIT.failure;
+  }
+  if (input.kind === "source") {
+    const names = input.source.resources.map((r) => r.name);
+    io.stdout.write(
+      `${path}: valid (a source module: ${plural(names.length, "resource")}: ${names.join(", ")})\n`,
+    );
+    return EXIT.ok;
+  }
+  for (const w of input.warnings) io.stderr.write(`warning: ${formatIssue(w).trim().replace(/^- /, "")}\n`);
+  try {
+    resolveSecrets(input.config, { cwd: io.cwd, env: io.env });
+  } catch (err) {
+    if (!(err instanceof MissingSecretError)) throw err;
+    io.stderr.write(`warning: ${err.message}\n  (${err.hint ?? ""})\n`);
+  }
+  const names = input.config.resources.map((r) => (typeof r === "string" ? r : r.name));
+  io.stdout.write(`${path}: valid (${plural(names.length, "resource")}: ${names.join(", ")})\n`);
+  return EXIT.ok;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
