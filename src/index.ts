@@ -17,3 +17,33 @@ export type {
   WriteDisposition,
 } from "./core/resource.js";
 export { resource, source } from "./core/resource.js";
+export type {
+  AuthSpec,
+  CheckResult,
+  ClientConfig,
+  ColumnsSpec,
+  EndpointConfig,
+  ErrorHandlerConfig,
+  IncrementalConfig,
+  LoadedConfig,
+  PaginatorSpec,
+  ParamValue,
+  PipelineBlock,
+  ProcessingStep,
+  Resolved,
+  ResourceConfig,
+  ResourceDefaults,
+  ResourceSpec,
+  ResponseActionSpec,
+  RestApiConfig,
+  SourcePositions,
+  ValidateOptions,
+} from "./config/index.js";
+export {
+  checkConfig,
+  loadConfigFile,
+  resolveSecrets,
+  SecretRef,
+  secrets,
+  validateConfig,
+} from "./config/index.js";

@@ -1,0 +1,34 @@
+// The config area: the language's schema and types, file loading, validation and secrets.
+export type { LoadedConfig } from "./load.js";
+export { CONFIG_EXTENSIONS, isSource, loadConfigFile } from "./load.js";
+export type { PathSegment, SourcePosition, SourcePositions } from "./positions.js";
+export { formatPath } from "./positions.js";
+export type {
+  AuthSpec,
+  ClientConfig,
+  ColumnsSpec,
+  EndpointConfig,
+  ErrorHandlerConfig,
+  IncrementalConfig,
+  IncrementalParamConfig,
+  JsonSchemaColumns,
+  PaginatorObject,
+  PaginatorSpec,
+  PaginatorType,
+  ParamValue,
+  PipelineBlock,
+  ProcessingStep,
+  ResolveParamConfig,
+  ResourceConfig,
+  ResourceDefaults,
+  ResourceSpec,
+  ResponseActionSpec,
+  RestApiConfig,
+  WriteDispositionSpec,
+} from "./schema.js";
+export { PAGINATOR_TYPES, restApiConfigSchema } from "./schema.js";
+export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
+export { isSecretRef, resolveSecrets, SecretRef, secretNamesIn, secrets } from "./secrets.js";
+export { placeholdersIn } from "./semantic.js";
+export type { CheckResult, ValidateOptions } from "./validate.js";
+export { checkConfig, validateConfig } from "./validate.js";

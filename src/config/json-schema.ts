@@ -1,0 +1,79 @@
+import { z } from "zod";
+import {
+  authSchema,
+  columnsSchema,
+  endpointSchema,
+  errorHandlerSchema,
+  incrementalSchema,
+  paginatorSchema,
+  paramValueSchema,
+  restApiConfigSchema,
+  SLUICE_KIND,
+  schemaContractSchema,
+  writeDispositionSchema,
+} from "./schema.js";
+
+export const SCHEMA_ID = "https://sluice.dev/schema/sluice-config.schema.json";
+
+type Json = Record<string, unknown>;
+
+/**
+ * The JSON Schema of config files, generated from the zod schema. Secret-capable strings become plain
+ * strings (files write `${secrets.x}`), and TypeScript-only keys (functions) are left out, so an editor
+ * flags `processing_steps` in a YAML file just as the validator does.
+ */
+export function buildJsonSchema(): Json {
+  // Shared parts get names in $defs, so editors show "Endpoint" rather than an inlined copy.
+  const named: [z.ZodType, string][] = [
+    [authSchema, "Auth"],
+    [columnsSchema, "Columns"],
+    [endpointSchema, "Endpoint"],
+    [errorHandlerSchema, "ErrorHandler"],
+    [incrementalSchema, "Incremental"],
+    [paginatorSchema, "Paginator"],
+    [paramValueSchema, "ParamValue"],
+    [schemaContractSchema, "SchemaContract"],
+    [writeDispositionSchema, "WriteDisposition"],
+  ];
+  for (const [schema, id] of named) z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), id });
+  const raw = z.toJSONSchema(restApiConfigSchema, {
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as Json;
+  const out = rewrite(raw) as Json;
+  return { $schema: raw.$schema, $id: SCHEMA_ID, title: "sluice config", ...withoutKeys(out, ["$schema"]) };
+}
+
+function withoutKeys(o: Json, keys: string[]): Json {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+
+function isTsOnly(node: unknown): boolean {
+  return typeof node === "object" && node !== null && (node as Json)[SLUICE_KIND] === "ts-only";
+}
+
+function rewrite(node: unknown): unknown {
+  if (Array.isArray(node)) return node.filter((n) => !isTsOnly(n)).map(rewrite);
+  if (typeof node !== "object" || node === null) return node;
+  let o: Json = { ...(node as Json) };
+  if (o[SLUICE_KIND] === "string") o = { type: "string", ...withoutKeys(o, [SLUICE_KIND]) };
+  if (o.properties && typeof o.properties === "object") {
+    const props = Object.entries(o.properties as Json).filter(([, v]) => !isTsOnly(v));
+    o.properties = Object.fromEntries(props);
+    if (Array.isArray(o.required)) {
+      const kept = (o.required as string[]).filter((k) => props.some(([p]) => p === k));
+      if (kept.length > 0) o.required = kept;
+      else delete o.required;
+    }
+  }
+  const out: Json = {};
+  for (const [k, v] of Object.entries(o)) out[k] = rewrite(v);
+  for (const key of ["anyOf", "oneOf"]) {
+    const branches = out[key];
+    if (Array.isArray(branches) && branches.length === 1) {
+      delete out[key];
+      Object.assign(out, { ...(branches[0] as Json), ...out });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,411 @@
+import type { PathSegment } from "./positions.js";
+import type { EndpointConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
+import { isPlainObject } from "./secrets.js";
+import { closest, suggestionHint } from "./suggest.js";
+
+/** A problem found by a check the schema cannot express (names, references, cycles). */
+export interface SemanticIssue {
+  path: PathSegment[];
+  message: string;
+  hint?: string;
+  value?: unknown;
+}
+
+const INCREMENTAL_FIELDS = ["start_value", "end_value", "last_value"] as const;
+const NAMESPACES = ["resources", "incremental"];
+
+/** A `{…}` placeholder, as dlt writes them; `{{` and `}}` are literal braces. */
+export interface Placeholder {
+  expression: string;
+}
+
+export function placeholdersIn(text: string): Placeholder[] {
+  const out: Placeholder[] = [];
+  for (const m of text.matchAll(/\{\{|\}\}|\{([^{}]*)\}/g)) {
+    if (m[1] !== undefined) out.push({ expression: m[1].trim() });
+  }
+  return out;
+}
+
+interface ResourceView {
+  name: string;
+  path: PathSegment[];
+  endpoint: EndpointConfig;
+  /** Where the endpoint sits, for messages (`resources[1].endpoint`). */
+  endpointPath: PathSegment[];
+  raw: Record<string, unknown> | undefined;
+}
+
+function viewResources(config: RestApiConfig): ResourceView[] {
+  return config.resources.map((r, i) => {
+    const path: PathSegment[] = ["resources", i];
+    if (typeof r === "string")
+      return { name: r, path, endpoint: { path: r }, endpointPath: path, raw: undefined };
+    const endpoint: EndpointConfig =
+      typeof r.endpoint === "string" ? { path: r.endpoint } : (r.endpoint ?? { path: r.name });
+    return {
+      name: r.name,
+      path,
+      endpoint,
+      endpointPath: [...path, "endpoint"],
+      raw: r as Record<string, unknown>,
+    };
+  });
+}
+
+/** Value of a hint on a resource, falling back to resource_defaults; an explicit null resets the default. */
+function hint(r: ResourceView, defaults: ResourceDefaults | undefined, key: string): unknown {
+  if (r.raw && Object.hasOwn(r.raw, key)) return r.raw[key];
+  return defaults ? (defaults as Record<string, unknown>)[key] : undefined;
+}
+
+function defaultsEndpoint(defaults: ResourceDefaults | undefined): EndpointConfig | undefined {
+  const e = defaults?.endpoint;
+  return typeof e === "object" && e !== null ? e : undefined;
+}
+
+/** Every string in a value with its path, for placeholder checks in params and JSON bodies. */
+function* stringsIn(value: unknown, path: PathSegment[]): Generator<[string, PathSegment[]]> {
+  if (typeof value === "string") yield [value, path];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
+  else if (isPlainObject(value))
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+}
+
+export function semanticIssues(config: RestApiConfig): {
+  errors: SemanticIssue[];
+  warnings: SemanticIssue[];
+} {
+  const errors: SemanticIssue[] = [];
+  const warnings: SemanticIssue[] = [];
+  const resources = viewResources(config);
+  const names = resources.map((r) => r.name);
+  const defaults = config.resource_defaults;
+  const dEndpoint = defaultsEndpoint(defaults);
+
+  checkUrl(config.client.base_url, ["client", "base_url"], errors);
+
+  // Duplicate names.
+  const firstSeen = new Map<string, number>();
+  resources.forEach((r, i) => {
+    const first = firstSeen.get(r.name);
+    if (first === undefined) firstSeen.set(r.name, i);
+    else
+      errors.push({
+        path: typeof config.resources[i] === "string" ? r.path : [...r.path, "name"],
+        message: `resource "${r.name}" is defined twice (first at resources[${first}])`,
+        hint: "give each resource a unique name (set table_name to load two resources into one table)",
+        value: r.name,
+      });
+  });
+
+  // Auth and paginators, wherever they appear.
+  checkAuth(config.client.auth, ["client", "auth"], errors);
+  checkPaginator(config.client.paginator, ["client", "paginator"], errors);
+  if (dEndpoint) {
+    checkAuth(dEndpoint.auth, ["resource_defaults", "endpoint", "auth"], errors);
+    checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors);
+    checkPlaceholders(dEndpoint, ["resource_defaults", "endpoint"], names, errors);
+  }
+  checkHints(defaults as Record<string, unknown> | undefined, ["resource_defaults"], errors);
+
+  const parents = new Map<string, string>();
+  for (const r of resources) {
+    checkAuth(r.endpoint.auth, [...r.endpointPath, "auth"], errors);
+    checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors);
+    checkHints(r.raw, r.path, errors);
+
+    const refs = checkPlaceholders(r.endpoint, r.endpointPath, names, errors);
+    const found = new Map<string, PathSegment[]>();
+    for (const ref of refs) if (!found.has(ref.parent)) found.set(ref.parent, ref.path);
+    if (found.size > 1) {
+      errors.push({
+        path: r.endpointPath,
+        message: `resource "${r.name}" refers to more than one parent (${[...found.keys()].join(", ")})`,
+        hint: "a resource has one parent; chain them instead (grandparent → parent → child)",
+      });
+    }
+    const parent = [...found.keys()].find((p) => names.includes(p));
+    if (parent !== undefined) parents.set(r.name, parent);
+
+    const includeFromParent = r.raw?.include_from_parent;
+    if (Array.isArray(includeFromParent) && includeFromParent.length > 0 && found.size === 0) {
+      errors.push({
+        path: [...r.path, "include_from_parent"],
+        message: `resource "${r.name}" has no parent to include fields from`,
+        hint: "refer to the parent in the endpoint, e.g. path: /items/{resources.parent.id}/details",
+      });
+    }
+
+    // Incremental: placeholders need a cursor, and there is at most one cursor.
+    const incParams = Object.entries({ ...(dEndpoint?.params ?? {}), ...(r.endpoint.params ?? {}) }).filter(
+      ([, v]) => isPlainObject(v) && v.type === "incremental",
+    );
+    const ownIncremental =
+      r.endpoint.incremental !== undefined ? r.endpoint.incremental : (dEndpoint?.incremental ?? undefined);
+    if (ownIncremental && incParams.length > 0) {
+      errors.push({
+        path: [...r.endpointPath, "incremental"],
+        message: `resource "${r.name}" has both endpoint.incremental and an incremental param (${incParams[0]![0]})`,
+        hint: "keep one: endpoint.incremental with a {incremental.start_value} placeholder is the current form",
+      });
+    }
+    if (incParams.length > 1) {
+      errors.push({
+        path: [...r.endpointPath, "params"],
+        message: `resource "${r.name}" has ${incParams.length} incremental params`,
+        hint: "a resource has one incremental cursor",
+      });
+    }
+    const hasIncremental = Boolean(ownIncremental) || incParams.length > 0;
+    if (!hasIncremental) {
+      for (const use of incrementalUses(r.endpoint, r.endpointPath)) {
+        errors.push({
+          path: use,
+          message: `placeholder {incremental.…} used but resource "${r.name}" has no incremental`,
+          hint: "add endpoint.incremental: {cursor_path: ..., initial_value: ...}",
+        });
+      }
+    }
+
+    // merge needs a key to merge on.
+    const wd = hint(r, defaults, "write_disposition");
+    const disposition = typeof wd === "string" ? wd : isPlainObject(wd) ? wd.disposition : undefined;
+    if (disposition === "merge") {
+      const pk = hint(r, defaults, "primary_key");
+      const mk = hint(r, defaults, "merge_key");
+      if ((pk === undefined || pk === null) && (mk === undefined || mk === null)) {
+        warnings.push({
+          path: r.path,
+          message: `resource "${r.name}" uses write_disposition merge without primary_key or merge_key; rows will be appended`,
+          hint: "set primary_key (here or in resource_defaults)",
+        });
+      }
+    }
+  }
+
+  // Cycles in the parent graph.
+  const reported = new Set<string>();
+  for (const start of names) {
+    const chain: string[] = [];
+    let node: string | undefined = start;
+    while (node !== undefined && !chain.includes(node)) {
+      chain.push(node);
+      node = parents.get(node);
+    }
+    if (node === undefined) continue;
+    const cycle = chain.slice(chain.indexOf(node));
+    const key = [...cycle].sort().join(",");
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const at = resources.find((r) => r.name === cycle[0])!;
+    errors.push({
+      path: at.endpointPath,
+      message: `resources form a cycle: ${[...cycle, cycle[0]].join(" → ")} (each takes values from the next)`,
+      hint: "a parent must not depend on its own children; remove one of the references",
+    });
+  }
+
+  return { errors, warnings };
+}
+
+function checkUrl(url: string, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (url.includes("${")) return;
+  let ok = false;
+  try {
+    const u = new URL(url);
+    ok = u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    errors.push({
+      path,
+      message: `not an absolute http(s) URL: ${JSON.stringify(url)}`,
+      hint: 'write the scheme and host, e.g. "https://api.example.com/v1"',
+      value: url,
+    });
+}
+
+function checkAuth(auth: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (!isPlainObject(auth)) return;
+  if (
+    (auth.type === "oauth2" || auth.type === "oauth2_client_credentials") &&
+    !auth.token_url &&
+    !auth.access_token_url
+  ) {
+    errors.push({
+      path: [...path, "token_url"],
+      message: "OAuth2 needs the token endpoint URL",
+      hint: "add token_url (or dlt's access_token_url)",
+    });
+  }
+  if (auth.token_url && auth.access_token_url && auth.token_url !== auth.access_token_url) {
+    errors.push({
+      path: [...path, "access_token_url"],
+      message: "token_url and access_token_url disagree",
+      hint: "they are two spellings of one setting; keep one",
+    });
+  }
+}
+
+function checkPaginator(paginator: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (paginator === "offset") {
+    errors.push({
+      path,
+      message: 'the offset paginator needs a page size; "offset" alone has none',
+      hint: 'write {type: "offset", limit: 100}',
+      value: paginator,
+    });
+  }
+  if (isPlainObject(paginator) && paginator.type === "page_number") {
+    if (
+      paginator.base_page !== undefined &&
+      paginator.start_from_page !== undefined &&
+      paginator.base_page !== paginator.start_from_page
+    ) {
+      errors.push({
+        path: [...path, "start_from_page"],
+        message: "base_page and start_from_page disagree",
+        hint: "they are two spellings of one setting; keep one",
+      });
+    }
+  }
+}
+
+function checkHints(
+  raw: Record<string, unknown> | undefined,
+  path: PathSegment[],
+  errors: SemanticIssue[],
+): void {
+  if (!raw) return;
+  const wd = raw.write_disposition;
+  if (isPlainObject(wd) && wd.strategy !== undefined && wd.disposition !== "merge") {
+    errors.push({
+      path: [...path, "write_disposition", "strategy"],
+      message: `strategy "${String(wd.strategy)}" applies to merge only, not ${String(wd.disposition)}`,
+      hint: 'use disposition "merge" or remove strategy',
+    });
+  }
+  const steps = raw.processing_steps;
+  if (Array.isArray(steps)) {
+    steps.forEach((step, i) => {
+      if (
+        isPlainObject(step) &&
+        step.filter === undefined &&
+        step.map === undefined &&
+        step.yield_map === undefined
+      )
+        errors.push({
+          path: [...path, "processing_steps", i],
+          message: "empty processing step",
+          hint: "give it filter, map or yield_map",
+        });
+    });
+  }
+}
+
+interface ParentRef {
+  parent: string;
+  path: PathSegment[];
+}
+
+/** Checks every placeholder of an endpoint and returns the parents it refers to. */
+function checkPlaceholders(
+  endpoint: EndpointConfig,
+  at: PathSegment[],
+  names: string[],
+  errors: SemanticIssue[],
+): ParentRef[] {
+  const refs: ParentRef[] = [];
+  const resolveParams = new Set<string>();
+  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
+    if (isPlainObject(value) && value.type === "resolve") {
+      resolveParams.add(key);
+      const parent = String(value.resource);
+      const path = [...at, "params", key, "resource"];
+      if (!names.includes(parent)) errors.push(unknownParent(parent, path, names));
+      refs.push({ parent, path });
+    }
+  }
+
+  const places: [string, PathSegment[], boolean][] = [];
+  if (typeof endpoint.path === "string") places.push([endpoint.path, [...at, "path"], true]);
+  for (const [s, p] of stringsIn(endpoint.params ?? {}, [...at, "params"])) places.push([s, p, false]);
+  for (const [s, p] of stringsIn(endpoint.json ?? {}, [...at, "json"])) places.push([s, p, false]);
+  for (const [s, p] of stringsIn(endpoint.headers ?? {}, [...at, "headers"])) places.push([s, p, false]);
+
+  for (const [text, path, isPath] of places) {
+    for (const { expression } of placeholdersIn(text)) {
+      const dot = expression.indexOf(".");
+      const namespace = dot < 0 ? expression : expression.slice(0, dot);
+      if (namespace === "resources") {
+        const [, parent, ...field] = expression.split(".");
+        if (!parent || field.length === 0 || field.some((f) => f === "")) {
+          errors.push({
+            path,
+            message: `placeholder {${expression}} needs a parent and a field`,
+            hint: "write {resources.<parent>.<field>}, e.g. {resources.issues.id}",
+            value: text,
+          });
+          continue;
+        }
+        if (!names.includes(parent)) errors.push(unknownParent(parent, path, names, text));
+        refs.push({ parent, path });
+      } else if (namespace === "incremental") {
+        const field = expression.slice(dot + 1);
+        if (dot < 0 || !(INCREMENTAL_FIELDS as readonly string[]).includes(field)) {
+          errors.push({
+            path,
+            message: `unknown placeholder {${expression}}`,
+            hint: suggestionHint(field, INCREMENTAL_FIELDS.map(String)).replace(
+              /"([a-z_]+)"/,
+              '"incremental.$1"',
+            ),
+            value: text,
+          });
+        }
+      } else if (dot > 0 && /^[A-Za-z_]\w*$/.test(namespace)) {
+        // Only a near miss of a known namespace is an error: other braces may be literal text (GraphQL bodies).
+        const near = closest(namespace, NAMESPACES);
+        if (near !== undefined)
+          errors.push({
+            path,
+            message: `unknown placeholder {${expression}}`,
+            hint: `did you mean {${near}${expression.slice(dot)}}?`,
+            value: text,
+          });
+      } else if (isPath && !resolveParams.has(expression)) {
+        errors.push({
+          path,
+          message: `placeholder {${expression}} in the path has no value`,
+          hint: `use {resources.<parent>.<field>}, or a param "${expression}" of type resolve; write {{ and }} for literal braces`,
+          value: text,
+        });
+      }
+    }
+  }
+  return refs;
+}
+
+function unknownParent(parent: string, path: PathSegment[], names: string[], value?: string): SemanticIssue {
+  return {
+    path,
+    message: `unknown parent resource "${parent}"`,
+    hint: names.length > 0 ? suggestionHint(parent, names, "resources") : "define the parent resource",
+    ...(value === undefined ? { value: parent } : { value }),
+  };
+}
+
+function incrementalUses(endpoint: EndpointConfig, at: PathSegment[]): PathSegment[][] {
+  const uses: PathSegment[][] = [];
+  const scan = (value: unknown, path: PathSegment[]) => {
+    for (const [s, p] of stringsIn(value, path))
+      if (placeholdersIn(s).some((ph) => ph.expression.startsWith("incremental."))) uses.push(p);
+  };
+  if (typeof endpoint.path === "string") scan(endpoint.path, [...at, "path"]);
+  scan(endpoint.params ?? {}, [...at, "params"]);
+  scan(endpoint.json ?? {}, [...at, "json"]);
+  scan(endpoint.headers ?? {}, [...at, "headers"]);
+  return uses;
+}

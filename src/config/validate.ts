@@ -1,0 +1,309 @@
+import type { z } from "zod";
+import { ConfigError, type ConfigIssue } from "../core/errors.js";
+import { SENSITIVE_NAME } from "../core/redact.js";
+import { formatPath, type PathSegment, type SourcePositions } from "./positions.js";
+import { type RestApiConfig, restApiConfigSchema, UNKNOWN_KEYS_MARK } from "./schema.js";
+import { isPlainObject, isSecretRef } from "./secrets.js";
+import { semanticIssues } from "./semantic.js";
+import { suggestionHint } from "./suggest.js";
+
+export interface ValidateOptions {
+  /** File the config came from, named in every issue. */
+  file?: string;
+  /** Where each path sits in the file, from `loadConfigFile`; gives issues a line and column. */
+  positions?: SourcePositions;
+  /** Called with each warning (e.g. merge without a key); the config is still valid. */
+  onWarning?: (issue: ConfigIssue) => void;
+}
+
+export interface CheckResult {
+  /** The validated config, when there are no errors. A copy: the input is never modified. */
+  config?: RestApiConfig;
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+}
+
+/** Validates without throwing: every error and warning at once, each with its path, position and fix. */
+export function checkConfig(input: unknown, options: ValidateOptions = {}): CheckResult {
+  const parsed = restApiConfigSchema.safeParse(input);
+  const locate = locator(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((issue) => explain(issue, [], input));
+    return { errors: sortIssues(dedupe(issues.map(locate))), warnings: [] };
+  }
+  const config = clonePlain(parsed.data) as RestApiConfig;
+  const semantic = semanticIssues(config);
+  const toIssue = (s: (typeof semantic.errors)[number]): Located => ({
+    path: s.path,
+    message: s.message,
+    ...(s.hint === undefined ? {} : { hint: s.hint }),
+  });
+  const errors = sortIssues(semantic.errors.map(toIssue).map(locate));
+  const warnings = sortIssues(semantic.warnings.map(toIssue).map(locate));
+  return errors.length > 0 ? { errors, warnings } : { config, errors, warnings };
+}
+
+/**
+ * Validates a config (from a file or a TypeScript object) and returns a checked copy. Throws one
+ * `ConfigError` listing every problem, before any request is made.
+ */
+export function validateConfig(input: unknown, options: ValidateOptions = {}): RestApiConfig {
+  const result = checkConfig(input, options);
+  for (const w of result.warnings) options.onWarning?.(w);
+  if (!result.config) {
+    const where = options.file ? ` in ${options.file}` : "";
+    const n = result.errors.length;
+    throw new ConfigError(result.errors, `Invalid config${where} (${n} problem${n === 1 ? "" : "s"})`);
+  }
+  return result.config;
+}
+
+interface Located {
+  path: PathSegment[];
+  message: string;
+  hint?: string;
+  /** Point at the key rather than the value (unknown keys). */
+  atKey?: boolean;
+}
+
+function locator(options: ValidateOptions): (issue: Located) => ConfigIssue {
+  return (issue) => {
+    const out: ConfigIssue = { path: formatPath(issue.path), message: issue.message };
+    if (issue.hint !== undefined) out.hint = issue.hint;
+    if (options.file !== undefined) out.file = options.file;
+    const positions = options.positions;
+    if (positions) {
+      // A missing key has no position of its own: point at the nearest enclosing value.
+      for (let n = issue.path.length; n >= 0; n--) {
+        const p = positions.get(formatPath(issue.path.slice(0, n)));
+        if (!p) continue;
+        const at = issue.atKey && n === issue.path.length && p.key ? p.key : p;
+        out.line = at.line;
+        out.column = at.column;
+        break;
+      }
+    }
+    return out;
+  };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** Turns one zod issue into messages a user can act on. Union issues pick the branch the user meant. */
+function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
+  const path = [...base, ...(issue.path as PathSegment[])];
+  const value = valueAt(input, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = issue.message.startsWith(UNKNOWN_KEYS_MARK)
+        ? (JSON.parse(issue.message.slice(UNKNOWN_KEYS_MARK.length)) as string[])
+        : [];
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message: `unknown key "${key}"`,
+        hint: suggestionHint(key, allowed, "allowed keys"),
+        atKey: true,
+      }));
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => String(v));
+      if (value === undefined)
+        return [{ path, message: "required key is missing", hint: `allowed: ${allowed.join(", ")}` }];
+      return [
+        {
+          path,
+          message: `invalid value ${show(value, path)}`,
+          hint: typeof value === "string" ? suggestionHint(value, allowed) : `allowed: ${allowed.join(", ")}`,
+        },
+      ];
+    }
+    case "invalid_union":
+      return explainUnion(issue, path, value, input);
+    case "invalid_type":
+      if (value === undefined) return [{ path, message: "required key is missing" }];
+      return [{ path, message: `expected ${issue.expected}, got ${show(value, path)}` }];
+    case "too_small":
+      return [
+        {
+          path,
+          message: `${show(value, path)} is too small: ${bound(issue.origin, ">=", issue.minimum, issue.inclusive)}`,
+        },
+      ];
+    case "too_big":
+      return [
+        {
+          path,
+          message: `${show(value, path)} is too big: ${bound(issue.origin, "<=", issue.maximum, issue.inclusive)}`,
+        },
+      ];
+    case "custom":
+      if (value === undefined) return [{ path, message: "required key is missing" }];
+      return [{ path, message: `${issue.message}, got ${show(value, path)}` }];
+    default:
+      return [{ path, message: `${issue.message} (got ${show(value, path)})` }];
+  }
+}
+
+function bound(origin: string, op: string, limit: unknown, inclusive: boolean | undefined): string {
+  const n = String(limit);
+  if (origin === "string") return op === ">=" ? "must not be empty" : `at most ${n} characters`;
+  if (origin === "array" || origin === "set")
+    return `${op === ">=" ? "at least" : "at most"} ${n} item${n === "1" ? "" : "s"}`;
+  return `must be ${inclusive === false ? op[0] : op} ${n}`;
+}
+
+function explainUnion(
+  issue: Extract<Issue, { code: "invalid_union" }>,
+  path: PathSegment[],
+  value: unknown,
+  input: unknown,
+): Located[] {
+  // A discriminated union whose `type` matched no option.
+  if (issue.errors.length === 0) {
+    const options = (issue as { options?: unknown[] }).options ?? [];
+    const allowed = options.filter((o): o is string => typeof o === "string");
+    if (value === undefined)
+      return [{ path, message: "required key is missing", hint: `allowed: ${allowed.join(", ")}` }];
+    return [
+      {
+        path,
+        message: `invalid value ${show(value, path)}`,
+        hint: typeof value === "string" ? suggestionHint(value, allowed) : `allowed: ${allowed.join(", ")}`,
+      },
+    ];
+  }
+  const compatible = issue.errors.filter((branch) => !rootMismatch(branch, value));
+  if (compatible.length === 0) {
+    const expected = new Set<string>();
+    collectExpected(issue.errors, expected);
+    return [{ path, message: `expected ${[...expected].join(" or ")}, got ${show(value, path)}` }];
+  }
+  const isTypeMismatch = (e: Issue) =>
+    e.code === "invalid_value" && e.path.length === 1 && e.path[0] === "type";
+  const matching = compatible.filter((branch) => !branch.some(isTypeMismatch));
+  if (matching.length === 0) {
+    const allowed = compatible.flatMap((b) =>
+      b.filter(isTypeMismatch).flatMap((e) => (e.code === "invalid_value" ? e.values.map(String) : [])),
+    );
+    const typeValue = valueAt(input, [...path, "type"]);
+    if (typeValue === undefined)
+      return [
+        {
+          path: [...path, "type"],
+          message: "required key is missing",
+          hint: `allowed: ${allowed.join(", ")}`,
+        },
+      ];
+    return [
+      {
+        path: [...path, "type"],
+        message: `invalid value ${show(typeValue, path)}`,
+        hint:
+          typeof typeValue === "string"
+            ? suggestionHint(typeValue, allowed)
+            : `allowed: ${allowed.join(", ")}`,
+      },
+    ];
+  }
+  const best = matching.reduce((a, b) => (b.length < a.length ? b : a));
+  return best.flatMap((e) => explain(e, path, input));
+}
+
+/** True when a union branch rejected the value's kind itself (a string where an object was expected). */
+function rootMismatch(branch: readonly Issue[], value: unknown): boolean {
+  return branch.some((e) => {
+    if (e.path.length > 0) return false;
+    if (e.code === "invalid_type" || e.code === "custom") return true;
+    if (e.code === "invalid_value") return typeof value === "object" && value !== null;
+    if (e.code === "invalid_union")
+      return e.errors.length > 0 && e.errors.every((b) => rootMismatch(b, value));
+    return false;
+  });
+}
+
+function collectExpected(branches: readonly (readonly Issue[])[], into: Set<string>): void {
+  for (const branch of branches)
+    for (const e of branch) {
+      if (e.path.length > 0) continue;
+      if (e.code === "invalid_type") into.add(e.expected === "record" ? "object" : e.expected);
+      else if (e.code === "custom") into.add("string");
+      else if (e.code === "invalid_value") into.add(e.values.map((v) => JSON.stringify(v)).join(" or "));
+      else if (e.code === "invalid_union") collectExpected(e.errors, into);
+    }
+}
+
+function valueAt(input: unknown, path: readonly PathSegment[]): unknown {
+  let node = input;
+  for (const seg of path) {
+    if (Array.isArray(node) && typeof seg === "number") node = node[seg];
+    else if (isPlainObject(node) && typeof seg === "string" && Object.hasOwn(node, seg)) node = node[seg];
+    else return undefined;
+  }
+  return node;
+}
+
+/** A short, safe rendering of a bad value: values under secret-looking keys are masked. */
+function show(value: unknown, path: readonly PathSegment[]): string {
+  const key = [...path].reverse().find((s): s is string => typeof s === "string");
+  if (isSecretRef(value)) return value.toString();
+  if (typeof value === "function") return "a function";
+  if (value === undefined) return "nothing";
+  if (
+    typeof value === "string" &&
+    key !== undefined &&
+    key !== "type" &&
+    SENSITIVE_NAME.test(key) &&
+    !value.includes("${secrets.")
+  )
+    return "*** (a string)";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  const kind = Array.isArray(value)
+    ? "array"
+    : value === null
+      ? ""
+      : typeof value === "object"
+        ? "object"
+        : typeof value;
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return kind === "string" || kind === "" ? shown : `${kind} ${shown}`;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues
+    .map((issue, order) => ({ issue, order }))
+    .sort((a, b) => {
+      const la = a.issue.line ?? Number.MAX_SAFE_INTEGER;
+      const lb = b.issue.line ?? Number.MAX_SAFE_INTEGER;
+      if (la !== lb) return la - lb;
+      const ca = a.issue.column ?? 0;
+      const cb = b.issue.column ?? 0;
+      return ca !== cb ? ca - cb : a.order - b.order;
+    })
+    .map((x) => x.issue);
+}
+
+/** Copies arrays and plain objects so the result shares nothing mutable with the input. */
+export function clonePlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = clonePlain(v);
+    return out as T;
+  }
+  return value;
+}
