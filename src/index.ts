@@ -47,3 +47,15 @@ export {
   secrets,
   validateConfig,
 } from "./config/index.js";
+export type {
+  AuthConfig,
+  ClientOptions,
+  HttpResponse,
+  Page,
+  PaginateOptions,
+  PaginatorConfig,
+  RequestSpec,
+  ResponseAction,
+  RetryPolicy,
+} from "./http/index.js";
+export { HttpError, RestClient, Semaphore } from "./http/index.js";

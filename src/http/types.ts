@@ -41,7 +41,7 @@ export type ResponseAction =
   | ((response: HttpResponse) => "ignore" | "retry" | "fail" | undefined);
 
 export type PaginatorConfig =
-  | { type: "single_page" }
+  | { type: "single_page"; maximum_pages?: number }
   | {
       type: "offset";
       limit: number;
@@ -105,6 +105,8 @@ export interface HttpResponse {
   body: unknown;
   /** Raw body text, when it was read as text. */
   text?: string;
+  /** Set when a response action said `ignore`: no records, pagination of this request ends. */
+  ignored?: boolean;
 }
 
 export interface Page {
@@ -125,6 +127,21 @@ export interface ClientOptions {
   /** Per-host limit on requests in flight (default 8). */
   max_in_flight_per_host?: number;
   logger?: Logger;
+  /** Redirects followed per request (default 5). Credentials are dropped on a hop to another origin. */
+  max_redirects?: number;
+  /** Proactive rate limiting from `Retry-After` / `RateLimit-*` / `X-RateLimit-*` headers (default true). */
+  rate_limit?: boolean;
+  /** Clock and sleep, injectable so tests run retries and token expiry without real waits. */
+  timers?: Partial<HttpTimers>;
+}
+
+export interface HttpTimers {
+  /** Resolves after `ms` milliseconds (rejects early when `signal` aborts). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Uniform in [0, 1): jitter. */
+  random(): number;
 }
 
 export interface PaginateOptions {

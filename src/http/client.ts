@@ -1,0 +1,414 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { Agent, request as undiciRequest } from "undici";
+import { SluiceError } from "../core/errors.js";
+import { type Logger, silentLogger } from "../core/logger.js";
+import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
+import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
+import { readBodyText } from "./body.js";
+import { HttpError } from "./errors.js";
+import { createPaginator } from "./paginators/index.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { type PreparedRequest, prepareRequest } from "./request.js";
+import { matchResponseAction } from "./response-actions.js";
+import {
+  isRetryableNetworkError,
+  mergeRetryPolicy,
+  networkErrorCode,
+  parseRetryAfter,
+  retryDelayMs,
+} from "./retry.js";
+import { compileSelector, detectRecordPath, type RecordSelector } from "./selector.js";
+import { Semaphore } from "./semaphore.js";
+import type {
+  AuthConfig,
+  ClientOptions,
+  HttpMethod,
+  HttpResponse,
+  HttpTimers,
+  Page,
+  PaginateOptions,
+  ParamValue,
+  RequestSpec,
+  ResponseAction,
+  RetryPolicy,
+} from "./types.js";
+import { originOf, withParams } from "./url.js";
+
+const DEFAULT_CONNECT_TIMEOUT_S = 10;
+const DEFAULT_READ_TIMEOUT_S = 60;
+const DEFAULT_MAX_IN_FLIGHT = 8;
+const DEFAULT_MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export const DEFAULT_TIMERS: HttpTimers = {
+  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
+  now: () => Date.now(),
+  random: () => Math.random(),
+};
+
+interface CallContext {
+  policy: RetryPolicy;
+  auth: Authenticator | undefined;
+  resource: string | undefined;
+  actions: ResponseAction[] | undefined;
+  signal: AbortSignal | undefined;
+  onRetry: PaginateOptions["onRetry"];
+}
+
+interface SentResponse {
+  response: HttpResponse;
+  /** The Authorization header the request carried, if auth was applied: to tell a stale token after a 401. */
+  sentAuthorization: string | undefined;
+  authenticated: boolean;
+}
+
+function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers) for (const k in headers) out[k.toLowerCase()] = headers[k]!;
+  return out;
+}
+
+function encodeBody(req: PreparedRequest, headers: Record<string, string>): string | undefined {
+  if (req.json !== undefined) {
+    headers["content-type"] ??= "application/json";
+    return JSON.stringify(req.json);
+  }
+  if (req.data === undefined) return undefined;
+  if (typeof req.data === "string") return req.data;
+  headers["content-type"] ??= "application/x-www-form-urlencoded";
+  return new URLSearchParams(req.data).toString();
+}
+
+/**
+ * The HTTP layer's client: one instance per source, shared by all its concurrent requests. Keeps a
+ * keep-alive connection pool, per-host in-flight limits, the auth state (one OAuth2 token for all),
+ * and the proactive rate limiter.
+ */
+export class RestClient {
+  readonly baseUrl: string;
+  /** Credentials go to this origin only. */
+  readonly origin: string;
+  private readonly agent: Agent;
+  private readonly auth: Authenticator | undefined;
+  private readonly endpointAuths = new WeakMap<AuthConfig, Authenticator>();
+  private readonly limits = new Map<string, Semaphore>();
+  private readonly maxInFlight: number;
+  private readonly maxRedirects: number;
+  private readonly defaultHeaders: Record<string, string>;
+  private readonly retry: Partial<RetryPolicy> | undefined;
+  private readonly logger: Logger;
+  private readonly timers: HttpTimers;
+  readonly rateLimiter: RateLimiter | undefined;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = options.base_url;
+    this.origin = originOf(options.base_url);
+    this.timers = { ...DEFAULT_TIMERS, ...options.timers };
+    this.logger = options.logger ?? silentLogger;
+    this.retry = options.retry;
+    this.maxInFlight = options.max_in_flight_per_host ?? DEFAULT_MAX_IN_FLIGHT;
+    this.maxRedirects = options.max_redirects ?? DEFAULT_MAX_REDIRECTS;
+    const readMs = (options.read_timeout ?? DEFAULT_READ_TIMEOUT_S) * 1000;
+    this.agent = new Agent({
+      connectTimeout: (options.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000,
+      headersTimeout: readMs,
+      bodyTimeout: readMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.defaultHeaders = {
+      accept: "application/json",
+      "accept-encoding": "gzip, deflate, br",
+      "user-agent": "sluice",
+      ...lowerCaseKeys(options.headers),
+    };
+    this.auth = options.auth ? this.makeAuth(options.auth) : undefined;
+    this.rateLimiter =
+      options.rate_limit === false
+        ? undefined
+        : new RateLimiter({ now: this.timers.now, sleep: this.timers.sleep });
+  }
+
+  /** Per-host in-flight limit, shared with callers that want to schedule work against the same budget. */
+  hostLimit(origin: string): Semaphore {
+    let sem = this.limits.get(origin);
+    if (!sem) {
+      sem = new Semaphore(this.maxInFlight);
+      this.limits.set(origin, sem);
+    }
+    return sem;
+  }
+
+  /** One logical request: auth, retries, response actions. Resolves with the parsed JSON body. */
+  async request(spec: RequestSpec, opts: PaginateOptions = {}): Promise<HttpResponse> {
+    return this.execute(prepareRequest(this.baseUrl, spec), this.context(opts));
+  }
+
+  /** Every page of an endpoint, records selected, until a stop condition of the paginator holds. */
+  async *paginate(spec: RequestSpec, opts: PaginateOptions = {}): AsyncGenerator<Page> {
+    const ctx = this.context(opts);
+    const log = opts.resource ? this.logger.child({ resource: opts.resource }) : this.logger;
+    const paginator = createPaginator(opts.paginator, (type, reason) =>
+      log.info(`paginator detected: ${type}`, { reason }),
+    );
+    const maxPages = opts.paginator?.maximum_pages;
+    let select: RecordSelector | undefined =
+      opts.data_selector !== undefined ? compileSelector(opts.data_selector) : undefined;
+    const req = prepareRequest(this.baseUrl, spec);
+    paginator.init(req);
+    for (let index = 0; ; index++) {
+      const response = await this.execute(req, ctx);
+      if (response.ignored) {
+        log.debug("response ignored by a response action: pagination ends", {
+          url: maskUrl(response.url),
+          status: response.status,
+        });
+        return;
+      }
+      if (!select) {
+        const path = detectRecordPath(response.body);
+        log.info(`data_selector detected: ${path}`);
+        select = compileSelector(path);
+      }
+      const records = select(response.body);
+      paginator.update(response, records);
+      yield { records, response, index };
+      if (!paginator.hasNext) {
+        if (paginator.warning) log.warn(paginator.warning, { url: maskUrl(response.url) });
+        else log.debug(`pagination ends: ${paginator.stopReason ?? "done"}`, { pages: index + 1 });
+        return;
+      }
+      if (maxPages !== undefined && index + 1 >= maxPages) {
+        log.debug("pagination ends: maximum_pages reached", { pages: index + 1 });
+        return;
+      }
+      paginator.next(req);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private makeAuth(config: AuthConfig): Authenticator {
+    return createAuthenticator(config, this.fetchToken, this.timers.now);
+  }
+
+  private context(opts: PaginateOptions): CallContext {
+    let auth = this.auth;
+    if (opts.auth) {
+      auth = this.endpointAuths.get(opts.auth);
+      if (!auth) {
+        auth = this.makeAuth(opts.auth);
+        this.endpointAuths.set(opts.auth, auth);
+      }
+    }
+    return {
+      policy: mergeRetryPolicy(this.retry, opts.retry),
+      auth,
+      resource: opts.resource,
+      actions: opts.response_actions,
+      signal: opts.signal,
+      onRetry: opts.onRetry,
+    };
+  }
+
+  /** Token requests use the same pool and timeouts; a 5xx or reset from the token endpoint is retried once. */
+  private readonly fetchToken: TokenFetcher = async (url, form, headers) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await undiciRequest(url, {
+          dispatcher: this.agent,
+          method: "POST",
+          headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
+          body: form,
+        });
+        const text = await readBodyText(res);
+        if (res.statusCode >= 500 && attempt < 2) {
+          await this.timers.sleep(
+            retryDelayMs(1, mergeRetryPolicy(this.retry), undefined, this.timers.random),
+          );
+          continue;
+        }
+        return { status: res.statusCode, text };
+      } catch (err) {
+        if (attempt < 2 && isRetryableNetworkError(err)) continue;
+        throw err;
+      }
+    }
+  };
+
+  private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
+    const { policy } = ctx;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      let sent: SentResponse;
+      try {
+        sent = await this.send(req, ctx);
+      } catch (err) {
+        if (ctx.signal?.aborted || err instanceof SluiceError) throw err;
+        const url = withParams(req.url, req.params);
+        const code = networkErrorCode(err) ?? (err as Error).name;
+        if (isRetryableNetworkError(err) && attempt <= policy.max_retries) {
+          await this.backoff(ctx, req.method, url, attempt, undefined, code);
+          continue;
+        }
+        throw new HttpError(
+          `request failed (${code}: ${(err as Error).message})`,
+          { resource: ctx.resource, method: req.method, url, attempts: attempt, cause: err },
+          "HTTP_CONNECTION",
+        );
+      }
+      const { response } = sent;
+      const status = response.status;
+      const text = response.text ?? "";
+      let notJson = false;
+      if (text.length > 0) {
+        try {
+          response.body = JSON.parse(text);
+        } catch {
+          notJson = true;
+        }
+      }
+      const action = matchResponseAction(ctx.actions, response);
+      if (action === "ignore") {
+        response.ignored = true;
+        return response;
+      }
+      const errorDetails = () => ({
+        resource: ctx.resource,
+        method: req.method,
+        url: response.url,
+        status,
+        body: text,
+        contentType: headerString(response.headers["content-type"]),
+        attempts: attempt,
+      });
+      if (action === "fail") throw new HttpError("failed by a response action", errorDetails());
+      if (status === 401 && sent.authenticated && ctx.auth?.refresh && !refreshed) {
+        refreshed = true;
+        if (await ctx.auth.refresh(sent.sentAuthorization)) {
+          this.logger.info("401 Unauthorized: credentials refreshed, retrying once", {
+            url: maskUrl(response.url),
+          });
+          attempt--;
+          continue;
+        }
+      }
+      if (
+        (action === "retry" || policy.retry_on_status_codes.includes(status)) &&
+        attempt <= policy.max_retries
+      ) {
+        const hint = parseRetryAfter(response.headers["retry-after"], this.timers.now());
+        await this.backoff(ctx, req.method, response.url, attempt, hint, status);
+        continue;
+      }
+      if (status < 200 || status >= 300) throw new HttpError(`HTTP ${status}`, errorDetails());
+      if (notJson) {
+        throw new HttpError(
+          `expected a JSON body, got ${headerString(response.headers["content-type"]) ?? "no content-type"}`,
+          errorDetails(),
+          "HTTP_NOT_JSON",
+        );
+      }
+      // The parsed body is what callers use; dropping the text halves what a page keeps alive.
+      response.text = undefined;
+      return response;
+    }
+  }
+
+  private async backoff(
+    ctx: CallContext,
+    method: string,
+    url: string,
+    attempt: number,
+    retryAfterSeconds: number | undefined,
+    cause: number | string,
+  ): Promise<void> {
+    const waitMs = retryDelayMs(attempt, ctx.policy, retryAfterSeconds, this.timers.random);
+    this.logger.warn(
+      `${method} ${maskUrl(url)} → ${cause}: retry ${attempt}/${ctx.policy.max_retries} in ${(waitMs / 1000).toFixed(1)}s`,
+      ctx.resource ? { resource: ctx.resource } : undefined,
+    );
+    ctx.onRetry?.({ attempt, ...(typeof cause === "number" ? { status: cause } : {}), delayMs: waitMs });
+    await this.timers.sleep(waitMs, ctx.signal);
+  }
+
+  /** One attempt: follows redirects itself so credentials never cross to another origin. */
+  private async send(req: PreparedRequest, ctx: CallContext): Promise<SentResponse> {
+    let method: HttpMethod = req.method;
+    let url = req.url;
+    let params: Record<string, ParamValue | undefined> = req.params;
+    const baseHeaders = { ...this.defaultHeaders, ...lowerCaseKeys(req.headers) };
+    let body = encodeBody(req, baseHeaders);
+    for (let hop = 0; ; hop++) {
+      const publicUrl = withParams(url, params);
+      const origin = originOf(publicUrl);
+      const headers = { ...baseHeaders };
+      let sendUrl = publicUrl;
+      let sentAuthorization: string | undefined;
+      const trusted = origin === this.origin;
+      if (!trusted) {
+        for (const name of Object.keys(headers)) {
+          if (name === "cookie" || SENSITIVE_NAME.test(name)) delete headers[name];
+        }
+      } else if (ctx.auth) {
+        const target = { headers, params: { ...params } };
+        await ctx.auth.apply(target);
+        sendUrl = withParams(url, target.params);
+        sentAuthorization = headers["authorization"];
+      }
+      if (body === undefined) delete headers["content-type"];
+      if (this.rateLimiter) await this.rateLimiter.wait(origin, ctx.signal);
+      const sem = this.hostLimit(origin);
+      await sem.acquire();
+      let location: string | undefined;
+      let status: number;
+      let responseHeaders: HttpResponse["headers"];
+      let text = "";
+      try {
+        const res = await undiciRequest(sendUrl, {
+          dispatcher: this.agent,
+          method,
+          headers,
+          body,
+          signal: ctx.signal,
+        });
+        status = res.statusCode;
+        responseHeaders = res.headers;
+        this.rateLimiter?.observe(origin, status, responseHeaders);
+        location = REDIRECTS.has(status) ? headerString(res.headers["location"]) : undefined;
+        if (location !== undefined) await res.body.dump();
+        else text = await readBodyText(res);
+      } finally {
+        sem.release();
+      }
+      if (location === undefined) {
+        return {
+          response: { status, headers: responseHeaders, url: publicUrl, body: undefined, text },
+          sentAuthorization,
+          authenticated: trusted && ctx.auth !== undefined,
+        };
+      }
+      if (hop >= this.maxRedirects) {
+        throw new HttpError(`more than ${this.maxRedirects} redirects`, {
+          resource: ctx.resource,
+          method,
+          url: publicUrl,
+          status,
+        });
+      }
+      const target = new URL(location, publicUrl).href;
+      this.logger.debug(`redirect ${status} → ${maskUrl(target)}`);
+      if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+        method = "GET";
+        body = undefined;
+      }
+      url = target;
+      params = {};
+    }
+  }
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

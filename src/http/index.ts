@@ -1,0 +1,33 @@
+// Public surface of the HTTP layer.
+export type { Authenticator, AuthTarget, TokenFetcher } from "./auth/index.js";
+export {
+  ApiKeyAuth,
+  BearerAuth,
+  createAuthenticator,
+  HttpBasicAuth,
+  OAuth2ClientCredentialsAuth,
+} from "./auth/index.js";
+export { DEFAULT_TIMERS, RestClient } from "./client.js";
+export { AuthError, HttpError } from "./errors.js";
+export { compilePath, findAll, getPath, JsonPathError, setPath } from "./json-path.js";
+export type { Paginator } from "./paginators/index.js";
+export {
+  AutoPaginator,
+  CursorPaginator,
+  createPaginator,
+  detectPaginator,
+  HeaderCursorPaginator,
+  HeaderLinkPaginator,
+  JsonLinkPaginator,
+  OffsetPaginator,
+  PageNumberPaginator,
+  parseLinkHeader,
+  SinglePagePaginator,
+} from "./paginators/index.js";
+export { RateLimiter } from "./rate-limiter.js";
+export { type PreparedRequest, prepareRequest } from "./request.js";
+export { DEFAULT_RETRY_POLICY, mergeRetryPolicy, parseRetryAfter, retryDelayMs } from "./retry.js";
+export { compileSelector, detectRecordPath, type RecordSelector, selectRecords } from "./selector.js";
+export { Semaphore } from "./semaphore.js";
+export type * from "./types.js";
+export { encodeParams, joinUrl, withParams } from "./url.js";

@@ -1,0 +1,48 @@
+import { getPath, setPath } from "../json-path.js";
+import { jsonBodyObject, type PreparedRequest } from "../request.js";
+import type { HttpResponse } from "../types.js";
+import { BasePaginator } from "./paginator.js";
+
+export interface CursorPaginatorConfig {
+  cursor_path?: string;
+  cursor_param?: string;
+  cursor_body_path?: string;
+}
+
+/** dlt's `cursor`: the next cursor read from `cursor_path` goes into `cursor_param` (or `cursor_body_path`). */
+export class CursorPaginator extends BasePaginator {
+  readonly type = "cursor";
+  readonly cursorPath: string;
+  readonly cursorParam: string;
+  readonly cursorBodyPath: string | undefined;
+  cursor: string | number | undefined;
+
+  constructor(cfg: CursorPaginatorConfig = {}) {
+    super();
+    this.cursorPath = cfg.cursor_path ?? "cursors.next";
+    this.cursorBodyPath = cfg.cursor_body_path;
+    this.cursorParam = cfg.cursor_param ?? "cursor";
+  }
+
+  update(response: HttpResponse, _records: readonly unknown[]): void {
+    const value = getPath(response.body, this.cursorPath);
+    if (value === undefined || value === null || value === "" || value === false) {
+      this.stop(`no cursor at ${this.cursorPath}`);
+      return;
+    }
+    const cursor = typeof value === "number" ? value : String(value);
+    if (cursor === this.cursor) {
+      this.stop(
+        "repeated cursor",
+        `The API returned the same cursor twice (${this.cursorPath}); stopping pagination instead of looping forever.`,
+      );
+      return;
+    }
+    this.cursor = cursor;
+  }
+
+  next(request: PreparedRequest): void {
+    if (this.cursorBodyPath) setPath(jsonBodyObject(request), this.cursorBodyPath, this.cursor);
+    else request.params[this.cursorParam] = this.cursor;
+  }
+}

@@ -1,0 +1,57 @@
+import { setPath } from "../json-path.js";
+import { jsonBodyObject, type PreparedRequest } from "../request.js";
+import { RangePaginator } from "./range.js";
+
+export interface OffsetPaginatorConfig {
+  limit: number;
+  offset?: number;
+  offset_param?: string;
+  limit_param?: string;
+  total_path?: string | null;
+  maximum_offset?: number;
+  stop_after_empty_page?: boolean;
+  has_more_path?: string;
+  offset_body_path?: string;
+  limit_body_path?: string;
+}
+
+/** dlt's `offset`: `offset=0&limit=N`, then offset += limit; stops at offset >= total or maximum_offset. */
+export class OffsetPaginator extends RangePaginator {
+  readonly type = "offset";
+  readonly limit: number;
+  private readonly limitParam: string;
+  private readonly limitBodyPath: string | undefined;
+  private readonly maximumOffset: number | undefined;
+
+  constructor(cfg: OffsetPaginatorConfig) {
+    if (!(cfg.limit > 0)) throw new RangeError(`offset paginator needs a positive limit, got ${cfg.limit}`);
+    super({
+      start: cfg.offset ?? 0,
+      step: cfg.limit,
+      param: cfg.offset_param ?? "offset",
+      bodyPath: cfg.offset_body_path,
+      totalPath: cfg.total_path === undefined ? "total" : cfg.total_path,
+      stopAfterEmptyPage: cfg.stop_after_empty_page ?? true,
+      hasMorePath: cfg.has_more_path,
+      pageSize: cfg.limit,
+    });
+    this.limit = cfg.limit;
+    this.limitParam = cfg.limit_param ?? "limit";
+    this.limitBodyPath = cfg.limit_body_path;
+    this.maximumOffset = cfg.maximum_offset;
+  }
+
+  override init(request: PreparedRequest): void {
+    super.init(request);
+    if (this.limitBodyPath) setPath(jsonBodyObject(request), this.limitBodyPath, this.limit);
+    else request.params[this.limitParam] = this.limit;
+  }
+
+  protected totalReached(total: number): boolean {
+    return this.current >= total;
+  }
+
+  protected maximumReached(): boolean {
+    return this.maximumOffset !== undefined && this.current >= this.maximumOffset;
+  }
+}

@@ -1,0 +1,49 @@
+import { RangePaginator } from "./range.js";
+
+export interface PageNumberPaginatorConfig {
+  base_page?: number;
+  start_from_page?: number;
+  page?: number;
+  page_param?: string;
+  page_body_path?: string;
+  total_path?: string | null;
+  maximum_page?: number;
+  stop_after_empty_page?: boolean;
+  has_more_path?: string;
+  limit?: number;
+}
+
+/**
+ * dlt's `page_number`: `page=base_page`, then +1; `total_path` holds the number of pages, so it stops at
+ * page >= total + base_page. `maximum_page` is the last page requested. The seeds' `start_from_page`
+ * is base_page, their `limit` the page size (a shorter page is the last).
+ */
+export class PageNumberPaginator extends RangePaginator {
+  readonly type = "page_number";
+  readonly basePage: number;
+  private readonly maximumPage: number | undefined;
+
+  constructor(cfg: PageNumberPaginatorConfig = {}) {
+    const basePage = cfg.base_page ?? cfg.start_from_page ?? 0;
+    super({
+      start: cfg.page ?? basePage,
+      step: 1,
+      param: cfg.page_param ?? "page",
+      bodyPath: cfg.page_body_path,
+      totalPath: cfg.total_path === undefined ? "total" : cfg.total_path,
+      stopAfterEmptyPage: cfg.stop_after_empty_page ?? true,
+      hasMorePath: cfg.has_more_path,
+      pageSize: cfg.limit,
+    });
+    this.basePage = basePage;
+    this.maximumPage = cfg.maximum_page;
+  }
+
+  protected totalReached(total: number): boolean {
+    return this.current >= total + this.basePage;
+  }
+
+  protected maximumReached(): boolean {
+    return this.maximumPage !== undefined && this.current > this.maximumPage;
+  }
+}

@@ -1,0 +1,63 @@
+import type { PreparedRequest } from "../request.js";
+import type { HttpResponse } from "../types.js";
+
+/**
+ * Pagination state machine, pure (no I/O): `init` shapes the first request, `update` reads a response
+ * and its selected records, `hasNext` says whether to go on, `next` shapes the following request.
+ */
+export interface Paginator {
+  readonly type: string;
+  init(request: PreparedRequest): void;
+  update(response: HttpResponse, records: readonly unknown[]): void;
+  readonly hasNext: boolean;
+  next(request: PreparedRequest): void;
+  /** Why pagination stopped (for debug logs), once it has. */
+  readonly stopReason: string | undefined;
+  /** Set when it stopped for a reason the user should hear about (a repeated cursor). */
+  readonly warning: string | undefined;
+}
+
+export abstract class BasePaginator implements Paginator {
+  abstract readonly type: string;
+  hasNext = true;
+  stopReason: string | undefined;
+  warning: string | undefined;
+
+  init(_request: PreparedRequest): void {}
+  abstract update(response: HttpResponse, records: readonly unknown[]): void;
+  abstract next(request: PreparedRequest): void;
+
+  protected stop(reason: string, warning?: string): void {
+    if (!this.hasNext) return;
+    this.hasNext = false;
+    this.stopReason = reason;
+    if (warning) this.warning = warning;
+  }
+}
+
+/** A number from a JSON value (APIs send totals as strings too); undefined when absent or not numeric. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** `has_more`-style flags: false, "false", 0 and null all mean "no more". */
+export function isFalsy(value: unknown): boolean {
+  return (
+    value === false ||
+    value === 0 ||
+    value === null ||
+    value === "false" ||
+    value === "False" ||
+    value === "0"
+  );
+}
+
+export function headerValue(headers: HttpResponse["headers"], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,81 @@
+import { getPath, setPath } from "../json-path.js";
+import { jsonBodyObject, type PreparedRequest } from "../request.js";
+import type { HttpResponse } from "../types.js";
+import { BasePaginator, isFalsy, toNumber } from "./paginator.js";
+
+export interface RangeOptions {
+  start: number;
+  step: number;
+  param: string;
+  bodyPath: string | undefined;
+  totalPath: string | null;
+  stopAfterEmptyPage: boolean;
+  hasMorePath: string | undefined;
+  /** Records a full page holds: a shorter page is the last one when neither total nor has_more says otherwise. */
+  pageSize: number | undefined;
+}
+
+/**
+ * Shared state of offset and page-number pagination. Stop conditions combine: an empty page, a false
+ * `has_more`, the total reached, the maximum reached, and — only when the response carries neither a
+ * total nor a has_more flag — a short page. A missing total is never an error (dlt raises there).
+ */
+export abstract class RangePaginator extends BasePaginator {
+  current: number;
+  total: number | undefined;
+
+  constructor(protected readonly opts: RangeOptions) {
+    super();
+    this.current = opts.start;
+  }
+
+  protected abstract totalReached(total: number): boolean;
+  protected abstract maximumReached(): boolean;
+
+  override init(request: PreparedRequest): void {
+    this.write(request);
+  }
+
+  next(request: PreparedRequest): void {
+    this.write(request);
+  }
+
+  protected write(request: PreparedRequest): void {
+    if (this.opts.bodyPath) setPath(jsonBodyObject(request), this.opts.bodyPath, this.current);
+    else request.params[this.opts.param] = this.current;
+  }
+
+  update(response: HttpResponse, records: readonly unknown[]): void {
+    if (this.opts.stopAfterEmptyPage && records.length === 0) {
+      this.stop("empty page");
+      return;
+    }
+    let informed = false;
+    if (this.opts.hasMorePath) {
+      const more = getPath(response.body, this.opts.hasMorePath);
+      if (more !== undefined) {
+        informed = true;
+        if (isFalsy(more)) {
+          this.stop(`${this.opts.hasMorePath} is false`);
+          return;
+        }
+      }
+    }
+    this.total = this.opts.totalPath ? toNumber(getPath(response.body, this.opts.totalPath)) : undefined;
+    this.current += this.opts.step;
+    if (this.total !== undefined) {
+      informed = true;
+      if (this.totalReached(this.total)) {
+        this.stop(`total ${this.total} reached`);
+        return;
+      }
+    }
+    if (this.maximumReached()) {
+      this.stop("maximum reached");
+      return;
+    }
+    if (!informed && this.opts.pageSize !== undefined && records.length < this.opts.pageSize) {
+      this.stop(`short page (${records.length} < ${this.opts.pageSize})`);
+    }
+  }
+}
