@@ -1,0 +1,133 @@
+import type { Logger } from "../../core/logger.js";
+import type { TableSchema } from "../../schema/types.js";
+import { migrateTableSql } from "../sql/ddl-sql.js";
+import { qualified, quoteIdent } from "../sql/sql-dialect.js";
+import {
+  C_STAGING_ROW,
+  ENGINE_VERSION,
+  LOADS_TABLE,
+  STATE_TABLE,
+  SYSTEM_TABLE_SCHEMAS,
+  VERSION_TABLE,
+} from "../sql/system-tables.js";
+import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
+import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
+import type { LoadPackage } from "../types.js";
+import type { DuckdbConnection } from "./duckdb-connection.js";
+import { duckdbDialect, readNdjsonSql } from "./duckdb-sql.js";
+
+/** Column names of every table in the dataset, read once per commit. */
+export async function existingColumns(
+  conn: DuckdbConnection,
+  dataset: string,
+): Promise<Map<string, Set<string>>> {
+  const rows = await conn.query(
+    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 ORDER BY ordinal_position",
+    [dataset],
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const t = String(r["table_name"]);
+    const set = out.get(t) ?? new Set<string>();
+    set.add(String(r["column_name"]));
+    out.set(t, set);
+  }
+  return out;
+}
+
+export async function createSystemTables(conn: DuckdbConnection, dataset: string): Promise<void> {
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(dataset)}`);
+  const existing = await existingColumns(conn, dataset);
+  for (const t of SYSTEM_TABLE_SCHEMAS)
+    for (const sql of migrateTableSql(duckdbDialect, dataset, t, existing.get(t.name) ?? null))
+      await conn.run(sql);
+}
+
+/**
+ * Everything one package does to the database, inside one transaction: migrate tables, scan the package
+ * files (DuckDB parses the NDJSON itself), apply each tree's write disposition, record load, state, schema.
+ */
+export async function commitPackageDuckdb(
+  conn: DuckdbConnection,
+  dataset: string,
+  pkg: LoadPackage,
+  logger: Logger,
+): Promise<void> {
+  const plans = planTrees(pkg.schema, pkg.tables, logger);
+  const loadTime = new Date().toISOString();
+  await conn.transaction(async () => {
+    await migrate(conn, dataset, pkg, plans);
+    let stagingSeq = 0;
+    const staged: string[] = [];
+    for (const plan of plans) {
+      const sources = new Map<string, string>();
+      for (const table of [plan.root, ...plan.descendants]) {
+        const entry = plan.packageTables.get(table.name);
+        if (entry === undefined || entry.files.length === 0 || entry.rowCount === 0) continue;
+        const columns = fileColumns(plan, table);
+        if (needsStaging(plan)) {
+          const scan = readNdjsonSql(entry.files, [
+            ...columns,
+            { name: C_STAGING_ROW, data_type: "bigint", nullable: true },
+          ]);
+          const name = `_sluice_stg_${stagingSeq++}`;
+          await conn.run(`CREATE TEMP TABLE ${quoteIdent(name)} AS SELECT * FROM ${scan}`);
+          staged.push(name);
+          sources.set(table.name, quoteIdent(name));
+        } else {
+          sources.set(table.name, `(SELECT * FROM ${readNdjsonSql(entry.files, columns)})`);
+        }
+      }
+      const statements = dispositionStatements(plan, duckdbDialect, {
+        target: (t) => qualified(dataset, t),
+        source: (t) => sources.get(t) ?? null,
+        loadId: pkg.loadId,
+        loadTime,
+      });
+      for (const sql of statements) await conn.run(sql);
+    }
+    for (const name of staged) await conn.run(`DROP TABLE ${quoteIdent(name)}`);
+    await recordLoad(conn, dataset, pkg, loadTime);
+  });
+}
+
+async function migrate(
+  conn: DuckdbConnection,
+  dataset: string,
+  pkg: LoadPackage,
+  plans: readonly TreePlan[],
+): Promise<void> {
+  const existing = await existingColumns(conn, dataset);
+  const effective = new Map<string, TableSchema>();
+  for (const t of Object.values(pkg.schema.tables)) effective.set(t.name, t);
+  for (const p of plans) effective.set(p.root.name, p.root);
+  for (const t of effective.values())
+    for (const sql of migrateTableSql(duckdbDialect, dataset, t, existing.get(t.name) ?? null))
+      await conn.run(sql);
+}
+
+async function recordLoad(
+  conn: DuckdbConnection,
+  dataset: string,
+  pkg: LoadPackage,
+  loadTime: string,
+): Promise<void> {
+  const { schema, state } = pkg;
+  await conn.run(
+    `INSERT INTO ${qualified(dataset, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, CAST($3 AS TIMESTAMPTZ), $4)`,
+    [pkg.loadId, schema.name, loadTime, schema.version_hash],
+  );
+  await conn.run(
+    `INSERT INTO ${qualified(dataset, STATE_TABLE)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ), NULL, $6)`,
+    [state.version, ENGINE_VERSION, state.pipeline_name, JSON.stringify(state), loadTime, pkg.loadId],
+  );
+  const known = await conn.query(
+    `SELECT 1 FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = $1 AND version_hash = $2 LIMIT 1`,
+    [schema.name, schema.version_hash],
+  );
+  if (known.length === 0)
+    await conn.run(
+      `INSERT INTO ${qualified(dataset, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema) VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ), $4, $5, $6)`,
+      [schema.version, ENGINE_VERSION, loadTime, schema.name, schema.version_hash, JSON.stringify(schema)],
+    );
+}

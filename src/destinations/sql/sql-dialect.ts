@@ -1,0 +1,30 @@
+import type { ColumnSchema } from "../../schema/types.js";
+
+/**
+ * The few things SQL destinations spell differently. The statement builders in this folder take a dialect,
+ * so DuckDB and PostgreSQL share the write-disposition logic.
+ */
+export interface SqlDialect {
+  readonly name: string;
+  /** Column type in DDL, e.g. `BIGINT`, `DECIMAL(38,9)`. */
+  columnType(column: Pick<ColumnSchema, "data_type" | "precision" | "scale">): string;
+  /** A text hash of a row built from already-quoted column expressions; equal rows give equal hashes. */
+  rowHash(columnExprs: readonly string[]): string;
+  /** A `timestamp with time zone` literal from an ISO-8601 string. */
+  timestampLiteral(iso: string): string;
+}
+
+/** Quotes an identifier so any name (quotes, semicolons, reserved words, unicode) is taken literally. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `"schema"."table"` */
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/** A string literal, for the few places a bound parameter cannot be used (DDL, table-function arguments). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

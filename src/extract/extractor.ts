@@ -1,0 +1,197 @@
+import { mkdirSync } from "node:fs";
+import { relative } from "node:path";
+import { SluiceError } from "../core/errors.js";
+import type { DataRecord, JsonObject } from "../core/json.js";
+import type { Logger } from "../core/logger.js";
+import type {
+  Resource,
+  ResourceContext,
+  ResourceHints,
+  ResourceItem,
+  ResourceMetrics,
+} from "../core/resource.js";
+import { mapBounded } from "./concurrency.js";
+import { NdjsonWriter, type NdjsonWriterOptions } from "./ndjson-files.js";
+import { recordToJson } from "./record-json.js";
+
+export interface ExtractOptions {
+  /** Directory the resource files go to (the package's `extracted/` folder). */
+  dir: string;
+  /** Every resource of the source, including unselected parents. */
+  resources: readonly Resource[];
+  /** Only these resources (and the parents they need) run; default: every selected resource. */
+  only?: readonly string[];
+  /** Per-resource state from the last committed load; not mutated (each resource gets a copy). */
+  state: { [resource: string]: JsonObject };
+  logger: Logger;
+  signal?: AbortSignal;
+  /** Root resources running at once. Default 4. */
+  concurrency?: number;
+  /** Children of one parent page running at once when the child is parallelized. Default 8. */
+  childConcurrency?: number;
+  files?: NdjsonWriterOptions;
+  /** Called after every item a resource yields (records = running count for that resource). */
+  onItem?: (resource: string, records: number, metrics: ResourceMetrics) => void;
+}
+
+export interface ExtractedResource {
+  /** Files relative to `dir`'s parent (the package dir). */
+  files: string[];
+  records: number;
+  hints: ResourceHints;
+  parent?: string;
+}
+
+export interface ExtractResult {
+  resources: { [name: string]: ExtractedResource };
+  /** Per-resource state after extraction, to commit with this package's data. */
+  state: { [resource: string]: JsonObject };
+  metrics: { [name: string]: ResourceMetrics };
+}
+
+interface Node {
+  resource: Resource;
+  children: Node[];
+  write: boolean;
+  ctx: ResourceContext;
+  writer: NdjsonWriter | null;
+  records: number;
+}
+
+/**
+ * Streams every resource into NDJSON files: roots read once, children once per parent record (concurrently
+ * when `parallelized`). Nothing is held in memory beyond one item per running resource and the write buffers.
+ */
+export async function extractResources(options: ExtractOptions): Promise<ExtractResult> {
+  const { dir, logger } = options;
+  mkdirSync(dir, { recursive: true });
+  const byName = new Map(options.resources.map((r) => [r.name, r]));
+  const written = chooseWritten(options.resources, options.only);
+  const running = new Set<string>();
+  for (const name of written) {
+    let current: Resource | undefined = byName.get(name);
+    const seen = new Set<string>();
+    while (current !== undefined && !seen.has(current.name)) {
+      seen.add(current.name);
+      running.add(current.name);
+      if (current.parent === undefined) break;
+      const parent = byName.get(current.parent);
+      if (parent === undefined)
+        throw new SluiceError(
+          `resource "${current.name}": parent resource "${current.parent}" does not exist`,
+          {
+            code: "RESOURCE_GRAPH",
+            hint: `Define a resource named "${current.parent}" or remove the reference to it.`,
+          },
+        );
+      current = parent;
+    }
+  }
+  const signal = options.signal ?? new AbortController().signal;
+  const nodes = new Map<string, Node>();
+  for (const name of running) {
+    const resource = byName.get(name)!;
+    const metrics: ResourceMetrics = { pages: 0, records: 0, retries: 0, requests: 0 };
+    nodes.set(name, {
+      resource,
+      children: [],
+      write: written.has(name),
+      ctx: {
+        state: structuredClone(options.state[name] ?? {}),
+        signal,
+        logger: logger.child({ resource: name }),
+        metrics,
+      },
+      writer: written.has(name) ? new NdjsonWriter(dir, fileStem(name), options.files) : null,
+      records: 0,
+    });
+  }
+  for (const node of nodes.values()) {
+    const parent = node.resource.parent;
+    if (parent !== undefined) nodes.get(parent)?.children.push(node);
+  }
+  const roots = [...nodes.values()].filter((n) => n.resource.parent === undefined);
+  const childLimit = options.childConcurrency ?? 8;
+
+  const runNode = async (node: Node, parentRecord?: DataRecord): Promise<void> => {
+    let iterable: AsyncIterable<ResourceItem>;
+    try {
+      iterable = node.resource.read(node.ctx, parentRecord);
+      for await (const item of iterable) {
+        const batch = asBatch(item);
+        if (node.writer !== null) for (const record of batch) node.writer.write(recordToJson(record));
+        node.records += batch.length;
+        options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
+        if (node.children.length > 0) await runChildren(node, batch);
+      }
+    } catch (err) {
+      if (err instanceof SluiceError) throw err;
+      throw new SluiceError(
+        `resource "${node.resource.name}" failed: ${(err as Error)?.message ?? String(err)}`,
+        {
+          code: "EXTRACT_FAILED",
+          hint: "Fix the resource (or the API it reads) and run again; nothing from this run was loaded.",
+          cause: err,
+        },
+      );
+    }
+  };
+
+  const runChildren = async (node: Node, batch: DataRecord[]): Promise<void> => {
+    for (const child of node.children) {
+      if (child.resource.hints.parallelized === true) {
+        await mapBounded(batch, childLimit, (record) => runNode(child, record));
+      } else {
+        for (const record of batch) await runNode(child, record);
+      }
+    }
+  };
+
+  try {
+    await mapBounded(roots, options.concurrency ?? 4, (root) => runNode(root));
+  } finally {
+    for (const node of nodes.values()) node.writer?.close();
+  }
+
+  const result: ExtractResult = { resources: {}, state: { ...options.state }, metrics: {} };
+  for (const node of nodes.values()) {
+    const name = node.resource.name;
+    result.state[name] = node.ctx.state;
+    result.metrics[name] = node.ctx.metrics;
+    if (!node.write) continue;
+    result.resources[name] = {
+      files: (node.writer?.files ?? []).map((f) => relative(`${dir}/..`, f)),
+      records: node.records,
+      hints: node.resource.hints,
+      ...(node.resource.parent === undefined ? {} : { parent: node.resource.parent }),
+    };
+  }
+  return result;
+}
+
+function chooseWritten(resources: readonly Resource[], only: readonly string[] | undefined): Set<string> {
+  if (only === undefined)
+    return new Set(resources.filter((r) => r.hints.selected !== false).map((r) => r.name));
+  const names = new Set(resources.map((r) => r.name));
+  const unknown = only.filter((n) => !names.has(n));
+  if (unknown.length > 0)
+    throw new SluiceError(`Unknown resource${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, {
+      code: "RESOURCE_UNKNOWN",
+      hint: `Available resources: ${[...names].join(", ")}.`,
+    });
+  return new Set(only);
+}
+
+function asBatch(item: ResourceItem): DataRecord[] {
+  const list = Array.isArray(item) ? item : [item];
+  // A scalar is wrapped the way a list of scalars is: one `value` column.
+  return list.map((r) => (r !== null && typeof r === "object" && !Array.isArray(r) ? r : { value: r }));
+}
+
+/** File names stay short and safe whatever the resource is called. */
+function fileStem(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 60);
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
+  return `${safe}.${(h >>> 0).toString(16)}`;
+}

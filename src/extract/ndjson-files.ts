@@ -1,0 +1,101 @@
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+
+export interface NdjsonWriterOptions {
+  /** A new file starts once the current one passes this size (bytes, approximate). Default 128 MiB. */
+  maxFileBytes?: number;
+  /** Lines are buffered and written in chunks of about this size. Default 1 MiB. */
+  bufferBytes?: number;
+  /** fsync each file on close, so a manifest written afterwards never points at data still in the page cache. */
+  fsync?: boolean;
+}
+
+/**
+ * Appends JSON lines to `<dir>/<stem>.<n>.ndjson`, rotating by size. Writes are synchronous and buffered:
+ * callers (the normalizer's row sink) are synchronous, and big sequential writes are what disks like.
+ */
+export class NdjsonWriter {
+  private readonly maxFileBytes: number;
+  private readonly bufferChars: number;
+  private readonly fsync: boolean;
+  private fd: number | null = null;
+  private parts: string[] = [];
+  private buffered = 0;
+  private fileBytes = 0;
+  private seq = 0;
+  readonly files: string[] = [];
+  rows = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly stem: string,
+    options: NdjsonWriterOptions = {},
+  ) {
+    this.maxFileBytes = options.maxFileBytes ?? 128 * 1024 * 1024;
+    this.bufferChars = options.bufferBytes ?? 1024 * 1024;
+    this.fsync = options.fsync ?? true;
+  }
+
+  /** One JSON document, without the trailing newline. */
+  write(line: string): void {
+    this.parts.push(line);
+    this.buffered += line.length + 1;
+    this.rows++;
+    if (this.buffered >= this.bufferChars) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    if (this.fd === null) {
+      const file = join(this.dir, `${this.stem}.${this.seq++}.ndjson`);
+      this.fd = openSync(file, "w");
+      this.files.push(file);
+      this.fileBytes = 0;
+    }
+    this.parts.push("");
+    const chunk = this.parts.join("\n");
+    this.parts = [];
+    this.buffered = 0;
+    this.fileBytes += writeSync(this.fd, chunk);
+    if (this.fileBytes >= this.maxFileBytes) this.closeFile();
+  }
+
+  private closeFile(): void {
+    if (this.fd === null) return;
+    if (this.fsync) fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** Flushes and closes; returns every file written (absolute paths). */
+  close(): string[] {
+    this.flush();
+    this.closeFile();
+    return this.files;
+  }
+}
+
+/** Lines of an NDJSON file, in batches, reading big chunks (no per-line stream overhead). */
+export async function* readNdjsonLines(file: string, chunkBytes = 4 * 1024 * 1024): AsyncGenerator<string[]> {
+  const handle = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      const text = rest + decoder.write(buf.subarray(0, bytesRead));
+      const lines = text.split("\n");
+      rest = lines.pop() ?? "";
+      const nonEmpty = lines.filter((l) => l.length > 0);
+      if (nonEmpty.length > 0) yield nonEmpty;
+    }
+    rest += decoder.end();
+    if (rest.length > 0) yield [rest];
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,1 @@
+export { type LoadOutcome, loadPackage } from "./package-loader.js";

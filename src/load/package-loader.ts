@@ -1,0 +1,29 @@
+import type { Logger } from "../core/logger.js";
+import type { DestinationClient, LoadPackage } from "../destinations/types.js";
+
+export interface LoadOutcome {
+  loadId: string;
+  /** False when the destination already had this load (a crash after commit): it is not loaded twice. */
+  committed: boolean;
+  ms: number;
+}
+
+/**
+ * Hands one normalized package to the destination, exactly once: a load id the destination already
+ * recorded is skipped, so a rerun after a crash between commit and bookkeeping loads nothing twice.
+ */
+export async function loadPackage(
+  client: DestinationClient,
+  pkg: LoadPackage,
+  logger: Logger,
+  hooks: { beforeCommit?: () => void } = {},
+): Promise<LoadOutcome> {
+  const started = performance.now();
+  if (await client.isLoaded(pkg.loadId)) {
+    logger.info(`load ${pkg.loadId} was already committed; skipping it`, { load_id: pkg.loadId });
+    return { loadId: pkg.loadId, committed: false, ms: performance.now() - started };
+  }
+  hooks.beforeCommit?.();
+  await client.commitPackage(pkg);
+  return { loadId: pkg.loadId, committed: true, ms: performance.now() - started };
+}

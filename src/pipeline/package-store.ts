@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ResourceHints } from "../core/resource.js";
+import type { PackageTable } from "../destinations/types.js";
+import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
+
+/** new → extracted → normalized → loaded; only forward, each step written atomically. */
+export type PackageStatus = "new" | "extracted" | "normalized" | "loaded";
+
+export interface ManifestResource {
+  /** Relative to the package dir. */
+  files: string[];
+  records: number;
+  hints: ResourceHints;
+  parent?: string;
+}
+
+export interface PackageManifest {
+  load_id: string;
+  status: PackageStatus;
+  created_at: string;
+  updated_at: string;
+  resources: { [name: string]: ManifestResource };
+  /** After normalize: per-table files (relative) and row counts. */
+  tables?: PackageTable[];
+  timings: { extract_ms?: number; normalize_ms?: number; load_ms?: number };
+}
+
+const MANIFEST = "manifest.json";
+/** Pipeline state snapshot taken at extract end, committed with the data. */
+export const PACKAGE_STATE = "state.json";
+/** Schema after normalizing the package. */
+export const PACKAGE_SCHEMA = "schema.json";
+
+/** Load packages under `<working dir>/packages/<load_id>/`. */
+export class PackageStore {
+  readonly root: string;
+
+  constructor(workingDir: string) {
+    this.root = join(workingDir, "packages");
+  }
+
+  dir(loadId: string): string {
+    return join(this.root, loadId);
+  }
+
+  /** A fresh, sortable load id (seconds since the epoch with microseconds, like dlt's). */
+  newLoadId(): string {
+    let ms = Date.now();
+    for (;;) {
+      const id = (ms / 1000).toFixed(6);
+      if (!existsSync(this.dir(id))) return id;
+      ms += 0.001;
+    }
+  }
+
+  create(loadId: string): PackageManifest {
+    mkdirSync(this.dir(loadId), { recursive: true });
+    const now = new Date().toISOString();
+    const manifest: PackageManifest = {
+      load_id: loadId,
+      status: "new",
+      created_at: now,
+      updated_at: now,
+      resources: {},
+      timings: {},
+    };
+    this.write(manifest);
+    return manifest;
+  }
+
+  write(manifest: PackageManifest): void {
+    manifest.updated_at = new Date().toISOString();
+    writeJsonAtomic(join(this.dir(manifest.load_id), MANIFEST), manifest);
+  }
+
+  read(loadId: string): PackageManifest | null {
+    return readJsonFile<PackageManifest>(join(this.dir(loadId), MANIFEST));
+  }
+
+  /** Every package, oldest first. A dir without a manifest is a crash during `create`: reported as new. */
+  list(): PackageManifest[] {
+    if (!existsSync(this.root)) return [];
+    const ids = readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    return ids.map(
+      (id) =>
+        this.read(id) ?? {
+          load_id: id,
+          status: "new",
+          created_at: "",
+          updated_at: "",
+          resources: {},
+          timings: {},
+        },
+    );
+  }
+
+  pending(): PackageManifest[] {
+    return this.list().filter((m) => m.status !== "loaded");
+  }
+
+  remove(loadId: string): void {
+    rmSync(this.dir(loadId), { recursive: true, force: true });
+  }
+
+  /** After a load: the data files go, the manifest stays (for `pipeline trace/info`), oldest pruned. */
+  retire(manifest: PackageManifest, keep = 20): void {
+    const dir = this.dir(manifest.load_id);
+    rmSync(join(dir, "extracted"), { recursive: true, force: true });
+    rmSync(join(dir, "normalized"), { recursive: true, force: true });
+    const loaded = this.list().filter((m) => m.status === "loaded");
+    for (const old of loaded.slice(0, Math.max(0, loaded.length - keep))) this.remove(old.load_id);
+  }
+
+  removeAll(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,405 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { SluiceError } from "../core/errors.js";
+import type { JsonObject } from "../core/json.js";
+import { type Logger, silentLogger } from "../core/logger.js";
+import { type Resource, resolveWriteDisposition, type Source } from "../core/resource.js";
+import { type DestinationOptions, resolveDestination } from "../destinations/index.js";
+import type {
+  Destination,
+  DestinationClient,
+  DestinationContext,
+  LoadPackage,
+  PipelineState,
+} from "../destinations/types.js";
+import { extractResources } from "../extract/extractor.js";
+import type { NdjsonWriterOptions } from "../extract/ndjson-files.js";
+import { loadPackage } from "../load/package-loader.js";
+import type { StoredSchema } from "../schema/types.js";
+import { schemaContentHash } from "../schema/version.js";
+import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
+import { crashPoint } from "./crash-points.js";
+import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
+import { normalizePackage } from "./normalize-stage.js";
+import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
+import { emptyState, LocalStateStore } from "./state-store.js";
+
+export interface PipelineOptions {
+  pipeline_name: string;
+  /** `duckdb` (default), another registered name, a `scheme://` URL, or a Destination object. */
+  destination?: string | Destination;
+  /** Per-destination options, e.g. `{ duckdb: { path: "data/x.duckdb" } }`. */
+  destination_options?: DestinationOptions;
+  /** Default `<pipeline_name>_dataset`. */
+  dataset_name?: string;
+  /** Parent of the working dir. Default `$SLUICE_PIPELINES_DIR` or `~/.sluice/pipelines`. */
+  pipelines_dir?: string;
+  /** Drop the dataset's tables, the state and pending packages before the first run of this object. */
+  full_refresh?: boolean;
+  logger?: Logger;
+  progress?: (event: ProgressEvent) => void;
+  /** Root resources extracted at once (default 4) and parallelized children per parent page (default 8). */
+  concurrency?: { resources?: number; children?: number };
+  /** Package file tuning (rotation size, write buffer, fsync). */
+  files?: NdjsonWriterOptions;
+}
+
+export interface RunOptions {
+  /** Only these resources (their parents run as needed, unwritten). */
+  resources?: string[];
+}
+
+export interface DropOptions {
+  /** Drop these resources' tables and state; omitted = the whole dataset, the state and the working dir's packages. */
+  resources?: string[];
+}
+
+export function defaultPipelinesDir(): string {
+  return process.env["SLUICE_PIPELINES_DIR"] ?? join(homedir(), ".sluice", "pipelines");
+}
+
+/** Creates a pipeline: `pipeline({ pipeline_name: "analytics" }).run(source)`. */
+export function pipeline(options: PipelineOptions): Pipeline {
+  return new Pipeline(options);
+}
+
+export class Pipeline {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly workingDir: string;
+  readonly destination: Destination;
+  private readonly logger: Logger;
+  private readonly packages: PackageStore;
+  private readonly local: LocalStateStore;
+  private refreshPending: boolean;
+
+  constructor(private readonly options: PipelineOptions) {
+    if (!options.pipeline_name || /[/\\]/.test(options.pipeline_name))
+      throw new SluiceError(`Invalid pipeline name "${options.pipeline_name}"`, {
+        code: "PIPELINE_NAME",
+        hint: "Use a name without slashes, e.g. the config file's stem.",
+      });
+    this.pipelineName = options.pipeline_name;
+    this.datasetName = options.dataset_name ?? `${options.pipeline_name}_dataset`;
+    this.workingDir = resolve(options.pipelines_dir ?? defaultPipelinesDir(), options.pipeline_name);
+    this.destination = resolveDestination(options.destination ?? "duckdb", options.destination_options);
+    this.logger = (options.logger ?? silentLogger).child({ pipeline: options.pipeline_name });
+    this.packages = new PackageStore(this.workingDir);
+    this.local = new LocalStateStore(this.workingDir);
+    this.refreshPending = options.full_refresh === true;
+  }
+
+  private get context(): DestinationContext {
+    return {
+      pipelineName: this.pipelineName,
+      datasetName: this.datasetName,
+      workingDir: this.workingDir,
+      logger: this.logger,
+    };
+  }
+
+  /** Where the data lands, for summaries (no secrets). */
+  get destinationLocation(): string {
+    return this.destination.describeLocation(this.context);
+  }
+
+  /** A connected destination client for inspection; the caller closes it. */
+  async destinationClient(): Promise<DestinationClient> {
+    const client = await this.destination.connect(this.context);
+    await client.initialize();
+    return client;
+  }
+
+  /**
+   * Extract → normalize → load. Packages left pending by an interrupted run are completed first (each
+   * exactly once), then the resources are extracted into a new package and loaded.
+   */
+  async run(input: Source | Resource | readonly Resource[], options: RunOptions = {}): Promise<LoadInfo> {
+    const started = performance.now();
+    const resources = toResources(input);
+    this.checkCapabilities(resources);
+    const info: LoadInfo = {
+      pipelineName: this.pipelineName,
+      datasetName: this.datasetName,
+      destination: { name: this.destination.name, location: this.destinationLocation },
+      loadIds: [],
+      packages: [],
+      rowCounts: {},
+      records: {},
+      timings: { extractMs: 0, normalizeMs: 0, loadMs: 0, totalMs: 0 },
+    };
+    const client = await this.destinationClient();
+    try {
+      if (this.refreshPending) {
+        await this.wipe(client);
+        this.refreshPending = false;
+      }
+      await this.syncFromDestination(client);
+      for (const manifest of this.packages.pending()) {
+        if (manifest.status === "new") {
+          // Extraction never finished: its state was not committed, so the next extract reads the same data.
+          this.logger.info(`discarding incomplete package ${manifest.load_id}`, {
+            load_id: manifest.load_id,
+          });
+          this.packages.remove(manifest.load_id);
+          continue;
+        }
+        this.logger.info(`completing pending package ${manifest.load_id}`, { load_id: manifest.load_id });
+        info.packages.push(await this.finishPackage(client, manifest, true, info));
+      }
+      if (resources.length > 0) {
+        const manifest = await this.extract(resources, options, info);
+        info.packages.push(await this.finishPackage(client, manifest, false, info));
+      }
+    } finally {
+      await client.close();
+    }
+    for (const p of info.packages) {
+      info.loadIds.push(p.loadId);
+      for (const [t, n] of Object.entries(p.rowCounts)) info.rowCounts[t] = (info.rowCounts[t] ?? 0) + n;
+    }
+    info.timings.totalMs = performance.now() - started;
+    return info;
+  }
+
+  /** The last committed state (restored from the destination when the working dir has none). */
+  async state(): Promise<PipelineState> {
+    const local = this.local.readState();
+    if (local !== null) return local;
+    const client = await this.destinationClient();
+    try {
+      await this.syncFromDestination(client);
+    } finally {
+      await client.close();
+    }
+    return this.local.readState() ?? emptyState(this.pipelineName);
+  }
+
+  /** The newest schema (restored from the destination when the working dir has none); null before any load. */
+  async schema(): Promise<StoredSchema | null> {
+    const local = this.local.readSchema();
+    if (local !== null) return local;
+    await this.state();
+    return this.local.readSchema();
+  }
+
+  /** Load packages in the working dir, oldest first (loaded ones keep their manifest). */
+  listPackages(): PackageManifest[] {
+    return this.packages.list();
+  }
+
+  /**
+   * Drops resources' tables (children included) and their state, committed to the destination like a
+   * load; without resources, drops the whole dataset, the state and the packages.
+   */
+  async drop(options: DropOptions = {}): Promise<{ tables: string[] }> {
+    const client = await this.destinationClient();
+    try {
+      if (options.resources === undefined) {
+        const schema = this.local.readSchema();
+        await this.wipe(client);
+        return { tables: Object.keys(schema?.tables ?? {}) };
+      }
+      await this.syncFromDestination(client);
+      const names = new Set(options.resources);
+      const schema = this.local.readSchema();
+      const state = this.local.readState() ?? emptyState(this.pipelineName);
+      const tables = Object.values(schema?.tables ?? {})
+        .filter((t) => names.has(t.resource))
+        .map((t) => t.name);
+      await client.dropTables(tables);
+      const resourcesState: { [resource: string]: JsonObject } = { ...state.resources };
+      for (const r of names) delete resourcesState[r];
+      const nextState: PipelineState = { ...state, version: state.version + 1, resources: resourcesState };
+      let nextSchema = schema;
+      if (schema !== null) {
+        const remaining = Object.fromEntries(
+          Object.entries(schema.tables).filter(([n]) => !tables.includes(n)),
+        );
+        const draft: StoredSchema = { ...schema, tables: remaining };
+        nextSchema = { ...draft, version: schema.version + 1, version_hash: schemaContentHash(draft) };
+      }
+      if (nextSchema !== null) {
+        // Recorded like a load without data, so a restore on a fresh machine sees the drop.
+        const pkg: LoadPackage = {
+          loadId: this.packages.newLoadId(),
+          schema: nextSchema,
+          tables: [],
+          state: nextState,
+        };
+        await client.commitPackage(pkg);
+        this.local.writeSchema(nextSchema);
+      }
+      this.local.writeState(nextState);
+      return { tables };
+    } finally {
+      await client.close();
+    }
+  }
+
+  private async wipe(client: DestinationClient): Promise<void> {
+    this.logger.info(`dropping dataset ${this.datasetName} and the pipeline state`);
+    await client.dropTables([], { all: true });
+    await client.initialize();
+    this.packages.removeAll();
+    this.local.removeAll();
+  }
+
+  private checkCapabilities(resources: readonly Resource[]): void {
+    for (const r of resources) {
+      const { strategy } = resolveWriteDisposition(r.hints.write_disposition);
+      if (strategy !== undefined && !this.destination.capabilities.mergeStrategies.includes(strategy))
+        throw new SluiceError(
+          `resource "${r.name}": merge strategy "${strategy}" is not supported by destination ${this.destination.name}`,
+          {
+            code: "DISPOSITION_UNSUPPORTED",
+            hint: `Use one of: ${this.destination.capabilities.mergeStrategies.join(", ")}.`,
+          },
+        );
+    }
+  }
+
+  /** Adopts the destination's state and schema when they are newer than the working dir's (or it is gone). */
+  private async syncFromDestination(client: DestinationClient): Promise<void> {
+    const remote = await client.restore();
+    if (remote === null) return;
+    const local = this.local.readState();
+    if (local !== null && local.version >= remote.state.version) return;
+    this.logger.info(`restored state version ${remote.state.version} from the destination`);
+    this.local.writeState(remote.state);
+    const localSchema = this.local.readSchema();
+    if (localSchema === null || localSchema.version <= remote.schema.version)
+      this.local.writeSchema(remote.schema);
+  }
+
+  private emit(event: ProgressEvent): void {
+    this.options.progress?.(event);
+  }
+
+  private async extract(
+    resources: readonly Resource[],
+    options: RunOptions,
+    info: LoadInfo,
+  ): Promise<PackageManifest> {
+    const loadId = this.packages.newLoadId();
+    const manifest = this.packages.create(loadId);
+    const dir = this.packages.dir(loadId);
+    const previous = this.local.readState() ?? emptyState(this.pipelineName);
+    this.emit({ type: "stage_start", stage: "extract", loadId });
+    const started = performance.now();
+    let result: Awaited<ReturnType<typeof extractResources>>;
+    try {
+      result = await extractResources({
+        dir: join(dir, "extracted"),
+        resources,
+        ...(options.resources === undefined ? {} : { only: options.resources }),
+        state: previous.resources,
+        logger: this.logger,
+        ...(this.options.concurrency?.resources === undefined
+          ? {}
+          : { concurrency: this.options.concurrency.resources }),
+        ...(this.options.concurrency?.children === undefined
+          ? {}
+          : { childConcurrency: this.options.concurrency.children }),
+        ...(this.options.files === undefined ? {} : { files: this.options.files }),
+        onItem: (resource, records) => {
+          crashPoint("extract");
+          this.emit({ type: "extract_records", loadId, resource, records });
+        },
+      });
+    } catch (err) {
+      this.packages.remove(loadId);
+      throw err;
+    }
+    const state: PipelineState = {
+      pipeline_name: this.pipelineName,
+      version: previous.version + 1,
+      resources: result.state,
+    };
+    writeJsonAtomic(join(dir, PACKAGE_STATE), state);
+    manifest.resources = result.resources;
+    manifest.status = "extracted";
+    const ms = performance.now() - started;
+    manifest.timings.extract_ms = ms;
+    this.packages.write(manifest);
+    info.timings.extractMs += ms;
+    for (const [name, r] of Object.entries(result.resources)) info.records[name] = r.records;
+    this.emit({ type: "stage_end", stage: "extract", loadId, ms });
+    crashPoint("extracted");
+    return manifest;
+  }
+
+  private async finishPackage(
+    client: DestinationClient,
+    manifest: PackageManifest,
+    resumed: boolean,
+    info: LoadInfo,
+  ): Promise<PackageInfo> {
+    const loadId = manifest.load_id;
+    const dir = this.packages.dir(loadId);
+    if (manifest.status === "extracted") {
+      this.emit({ type: "stage_start", stage: "normalize", loadId });
+      const started = performance.now();
+      const result = await normalizePackage({
+        packageDir: dir,
+        manifest,
+        schema: this.local.readSchema(),
+        schemaName: this.pipelineName,
+        maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
+        ...(this.options.files === undefined ? {} : { files: this.options.files }),
+        onProgress: (records) => {
+          crashPoint("normalize");
+          this.emit({ type: "normalize_records", loadId, records });
+        },
+      });
+      writeJsonAtomic(join(dir, PACKAGE_SCHEMA), result.schema);
+      const ms = performance.now() - started;
+      manifest.tables = result.tables;
+      manifest.status = "normalized";
+      manifest.timings.normalize_ms = ms;
+      this.packages.write(manifest);
+      this.local.writeSchema(result.schema);
+      info.timings.normalizeMs += ms;
+      this.emit({ type: "stage_end", stage: "normalize", loadId, ms });
+      crashPoint("normalized");
+    }
+    const pkg = this.toLoadPackage(manifest);
+    this.emit({ type: "stage_start", stage: "load", loadId });
+    const outcome = await loadPackage(client, pkg, this.logger, { beforeCommit: () => crashPoint("load") });
+    crashPoint("committed");
+    manifest.status = "loaded";
+    manifest.timings.load_ms = outcome.ms;
+    this.packages.write(manifest);
+    this.local.writeState(pkg.state);
+    this.packages.retire(manifest);
+    info.timings.loadMs += outcome.ms;
+    this.emit({ type: "stage_end", stage: "load", loadId, ms: outcome.ms });
+    const rowCounts: Record<string, number> = {};
+    for (const t of pkg.tables) if (t.rowCount > 0) rowCounts[t.table] = t.rowCount;
+    const records = Object.values(manifest.resources).reduce((n, r) => n + r.records, 0);
+    return { loadId, resumed, committed: outcome.committed, rowCounts, records };
+  }
+
+  private toLoadPackage(manifest: PackageManifest): LoadPackage {
+    const dir = this.packages.dir(manifest.load_id);
+    const schema = readJsonFile<StoredSchema>(join(dir, PACKAGE_SCHEMA));
+    const state = readJsonFile<PipelineState>(join(dir, PACKAGE_STATE));
+    if (schema === null || state === null || manifest.tables === undefined)
+      throw new SluiceError(`load package ${manifest.load_id} is incomplete (no schema or state file)`, {
+        code: "PACKAGE_CORRUPT",
+        hint: `Delete ${dir} and run again; its data will be extracted anew.`,
+      });
+    return {
+      loadId: manifest.load_id,
+      schema,
+      state,
+      tables: manifest.tables.map((t) => ({ ...t, files: t.files.map((f) => join(dir, f)) })),
+    };
+  }
+}
+
+function toResources(input: Source | Resource | readonly Resource[]): readonly Resource[] {
+  if (Array.isArray(input)) return input as readonly Resource[];
+  if ("resources" in input) return (input as Source).resources;
+  return [input as Resource];
+}
