@@ -44,6 +44,7 @@ export {
   loadConfigFile,
   resolveSecrets,
   SecretRef,
+  secret,
   secrets,
   validateConfig,
 } from "./config/index.js";
@@ -59,3 +60,15 @@ export type {
   RetryPolicy,
 } from "./http/index.js";
 export { HttpError, RestClient, Semaphore } from "./http/index.js";
+export type {
+  DropOptions,
+  LoadInfo,
+  PackageInfo,
+  PipelineOptions,
+  ProgressEvent,
+  RunOptions,
+} from "./pipeline/index.js";
+export { defaultPipelinesDir, Pipeline, pipeline } from "./pipeline/index.js";
+export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/index.js";
+export { type DuckdbOptions, duckdb } from "./destinations/duckdb/index.js";
+export { type RestApiSource, type RestApiSourceOptions, restApiSource } from "./sources/rest_api/index.js";
