@@ -2,7 +2,7 @@ import type { DataRecord } from "../core/json.js";
 import type { ColumnHint, ResourceHints } from "../core/resource.js";
 import { resolveWriteDisposition } from "../core/resource.js";
 import { type ResolvedContract, resolveContract, SchemaContractError } from "../schema/contract.js";
-import { coerce, inferType, NO_FIT } from "../schema/infer.js";
+import { coerce as coerceImported, inferType, NO_FIT as NO_FIT_IMPORTED } from "../schema/infer.js";
 import {
   joinPath,
   normalizeIdentifier,
@@ -11,18 +11,10 @@ import {
   PATH_SEPARATOR,
   shortenIdentifier,
 } from "../schema/naming.js";
-import {
-  LIST_IDX,
-  LOAD_ID,
-  PARENT_ID,
-  ROOT_ID,
-  ROW_ID,
-  VALUE_COLUMN,
-  VARIANT_INFIX,
-} from "../schema/system.js";
+import * as system from "../schema/system.js";
 import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
-import { childRowId, hashId, RootIdGenerator } from "./row-ids.js";
+import { childRowId as childRowIdImported, hashId, RootIdGenerator } from "./row-ids.js";
 
 export interface NormalizerOptions {
   /** Destination capability: longest identifier; longer names are shortened with a stable hash suffix. */
@@ -30,6 +22,19 @@ export interface NormalizerOptions {
 }
 
 export type RowSink = (table: string, row: Record<string, unknown>) => void;
+
+// Module-local copies: under loaders that compile imports to live-binding getters (tsx), reading an
+// imported binding per value costs a call; these are read once.
+const LOAD_ID = system.LOAD_ID;
+const ROW_ID = system.ROW_ID;
+const PARENT_ID = system.PARENT_ID;
+const LIST_IDX = system.LIST_IDX;
+const ROOT_ID = system.ROOT_ID;
+const VALUE_COLUMN = system.VALUE_COLUMN;
+const VARIANT_INFIX = system.VARIANT_INFIX;
+const NO_FIT = NO_FIT_IMPORTED;
+const coerce = coerceImported;
+const childRowId = childRowIdImported;
 
 /** dlt's default: effectively unbounded. */
 const DEFAULT_MAX_NESTING = 1000;
@@ -87,6 +92,9 @@ interface KeyState {
   list: TableState | undefined;
   /** Child-table field name (claimed lazily in the table's namespace). */
   field: string | undefined;
+  /** Cached `isJsonTarget` answer, valid while `jsonGen` equals the normalizer's generation. */
+  json: boolean;
+  jsonGen: number;
 }
 
 interface ResourceBinding {
@@ -113,9 +121,12 @@ export class Normalizer {
   private readonly ids = new RootIdGenerator();
   /** Rows of the current record: table, row, table, row, … (flushed when the record is kept). */
   private readonly out: unknown[] = [];
+  private outLen = 0;
   private undo: Undo[] = [];
   private discard = false;
   private dirty = false;
+  /** Bumped when hints or the schema change in ways cached per-key answers depend on. */
+  private gen = 0;
   private lastHash: string;
   private baselineHash: string;
 
@@ -163,6 +174,7 @@ export class Normalizer {
    * Returns the root table's normalized name. Idempotent.
    */
   registerResource(resourceName: string, hints: ResourceHints): string {
+    this.gen++;
     const tableName = normalizeTableName(hints.table_name ?? resourceName, this.maxLen);
     const contract = resolveContract(hints.schema_contract);
     const binding: ResourceBinding = { resource: resourceName, tableName, hints, contract, table: undefined };
@@ -184,7 +196,7 @@ export class Normalizer {
       binding = this.bindings.get(resourceName)!;
     }
     this.discard = false;
-    this.out.length = 0;
+    this.outLen = 0;
     if (this.undo.length > 0) this.undo = [];
     try {
       let table = binding.table;
@@ -204,12 +216,13 @@ export class Normalizer {
         return false;
       }
       const out = this.out;
-      for (let i = 0; i < out.length; i += 2) {
+      const n = this.outLen;
+      for (let i = 0; i < n; i += 2) {
         table = out[i] as TableState;
         if (!table.emitted) this.markSeen(table);
         sink(table.name, out[i + 1] as Record<string, unknown>);
       }
-      out.length = 0;
+      this.outLen = 0;
       return true;
     } catch (err) {
       this.rollback();
@@ -356,8 +369,8 @@ export class Normalizer {
     const row: Record<string, unknown> = {};
     row[LOAD_ID] = loadId;
     row[ROW_ID] = "";
-    const outIndex = this.out.length;
-    this.out.push(table, row);
+    const outIndex = this.outLen;
+    this.emit(table, row);
     const lists = this.flatten(table.node, record, row, undefined);
     if (this.discard) return;
     let id: string;
@@ -366,7 +379,7 @@ export class Normalizer {
     else id = contentId(row);
     row[ROW_ID] = id;
     if (lists !== undefined) this.emitLists(lists, id, id);
-    if (this.discard) this.out.length = outIndex;
+    if (this.discard) this.outLen = outIndex;
   }
 
   /**
@@ -428,7 +441,7 @@ export class Normalizer {
         row[LIST_IDX] = idx;
         row[ROW_ID] = id;
         row[ROOT_ID] = rootId;
-        this.out.push(child, row);
+        this.emit(child, row);
         let nested: unknown[] | undefined;
         if (item === null || item === undefined) {
           // keeps the list position; no value column is created for nulls
@@ -450,10 +463,17 @@ export class Normalizer {
   }
 
   private isJsonTarget(ks: KeyState): boolean {
-    if (ks.node.level >= ks.node.table.maxNesting) return true;
-    const col = ks.column ?? ks.node.table.schema.columns[ks.candidate];
-    if (col !== undefined) return col.data_type === "json";
-    return ks.node.table.root.hints.get(ks.candidate)?.data_type === "json";
+    if (ks.jsonGen === this.gen) return ks.json;
+    let json: boolean;
+    if (ks.node.level >= ks.node.table.maxNesting) json = true;
+    else {
+      const col = ks.column ?? ks.node.table.schema.columns[ks.candidate];
+      if (col !== undefined) json = col.data_type === "json";
+      else json = ks.node.table.root.hints.get(ks.candidate)?.data_type === "json";
+    }
+    ks.json = json;
+    ks.jsonGen = this.gen;
+    return json;
   }
 
   // ---- values -------------------------------------------------------------------------------------
@@ -608,6 +628,8 @@ export class Normalizer {
       child: undefined,
       list: undefined,
       field: undefined,
+      json: false,
+      jsonGen: -1,
     };
     node.keys.set(key, ks);
     return ks;
@@ -710,10 +732,18 @@ export class Normalizer {
   }
 
   private rollback(): void {
+    this.gen++;
     const undo = this.undo;
     for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
     this.undo = [];
-    this.out.length = 0;
+    this.outLen = 0;
+  }
+
+  /** Buffers a row of the current record; the buffer is reused across records, slots overwritten. */
+  private emit(table: TableState, row: Record<string, unknown>): void {
+    const out = this.out;
+    out[this.outLen++] = table;
+    out[this.outLen++] = row;
   }
 }
 

@@ -12,7 +12,6 @@ export type NoFit = typeof NO_FIT;
 
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
@@ -45,7 +44,7 @@ export function inferType(value: unknown): DataType | null {
 export function inferStringType(s: string): DataType {
   const n = s.length;
   if (n === 10) {
-    if (looksLikeDate(s) && parseDate(s) !== null) return "date";
+    if (validDatePrefix(s)) return "date";
   } else if (n >= 17 && n <= 40 && looksLikeDate(s)) {
     if (parseTimestamp(s) !== null) return "timestamp";
   }
@@ -60,17 +59,55 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validYmd(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const dim = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= dim;
+  if (m === 2 && d === 29) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= DAYS_IN_MONTH[m - 1]!;
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  return a * 10 + b;
+}
+
+/** Checks `YYYY-MM-DD` at the start of `s` without a regex; returns false on any deviation. */
+function validDatePrefix(s: string): boolean {
+  const hi = digits2(s, 0);
+  const lo = digits2(s, 2);
+  if (hi < 0 || lo < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  return validYmd(hi * 100 + lo, digits2(s, 5), digits2(s, 8));
+}
+
+/**
+ * Fast check for the canonical UTC form `YYYY-MM-DDTHH:MM:SS[.digits]Z` (what most APIs send), which is
+ * already normalized: no regex, no allocation.
+ */
+function isCanonicalUtc(s: string): boolean {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(10) !== 84) return false;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  const h = digits2(s, 11);
+  const mi = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 || n === 21 || n > 30) return false;
+    for (let i = 20; i < n - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+  }
+  return validDatePrefix(s);
 }
 
 /** `YYYY-MM-DD` if `s` is a valid calendar date, else null. */
 export function parseDate(s: string): string | null {
-  const m = DATE.exec(s);
-  if (m === null) return null;
-  return validYmd(Number(m[1]), Number(m[2]), Number(m[3])) ? s : null;
+  return s.length === 10 && validDatePrefix(s) ? s : null;
 }
 
 /**
@@ -78,6 +115,7 @@ export function parseDate(s: string): string | null {
  * up to 9), or null when `s` is not one. Already-canonical UTC strings are returned as they are.
  */
 export function parseTimestamp(s: string): string | null {
+  if (isCanonicalUtc(s)) return s;
   const m = TIMESTAMP.exec(s);
   if (m === null) return null;
   const y = Number(m[1]);
@@ -88,7 +126,6 @@ export function parseTimestamp(s: string): string | null {
   const sec = m[6] === undefined ? 0 : Number(m[6]);
   if (!validYmd(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
   const fraction = m[7] === undefined ? "" : `.${m[7]}`;
-  if (m[8] === "Z" && m[6] !== undefined && s.charCodeAt(10) === 84 && s.charCodeAt(19) !== 44) return s;
   let offsetMin = 0;
   if (m[9] !== undefined) {
     const oh = Number(m[10]);
