@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { ConfigIssue } from "../../core/errors.js";
 import { columnHints, isJsonSchema } from "./columns.js";
+import type { ColumnsSpec, JsonSchemaObject } from "./config-types.js";
 
 describe("column hints", () => {
-  it("passes dlt column maps through and maps dlt's older type names", () => {
+  it("passes dlt column maps through", () => {
     const issues: ConfigIssue[] = [];
     const h = columnHints(
-      { id: { data_type: "bigint", nullable: false, primary_key: true }, payload: { data_type: "complex" } },
+      {
+        id: { data_type: "bigint", nullable: false, primary_key: true },
+        payload: { data_type: "json", description: "raw" },
+      },
       "c",
       issues,
     );
@@ -17,14 +21,8 @@ describe("column hints", () => {
     });
   });
 
-  it("accepts dlt's list form", () => {
-    expect(columnHints([{ name: "a", data_type: "text" }], "c", [])).toEqual({
-      a: { name: "a", data_type: "text" },
-    });
-  });
-
   it("turns a JSON Schema object into typed, nullable hints (seed 001)", () => {
-    const schema = {
+    const schema: JsonSchemaObject = {
       type: "object",
       required: ["id", "count"],
       properties: {
@@ -59,8 +57,12 @@ describe("column hints", () => {
 
   it("reports unknown types at their path", () => {
     const issues: ConfigIssue[] = [];
-    columnHints({ a: { data_type: "texty" as "text" } }, "resources[1].columns", issues);
-    columnHints({ type: "object", properties: { b: { type: "strin" } } }, "resources[2].columns", issues);
+    columnHints({ a: { data_type: "texty" } } as unknown as ColumnsSpec, "resources[1].columns", issues);
+    columnHints(
+      { type: "object", properties: { b: { type: "strin" } } } as unknown as ColumnsSpec,
+      "resources[2].columns",
+      issues,
+    );
     expect(issues.map((i) => i.path)).toEqual([
       "resources[1].columns.a.data_type",
       "resources[2].columns.properties.b.type",

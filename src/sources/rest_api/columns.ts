@@ -12,7 +12,7 @@ const DATA_TYPES = new Set<string>([
   "json",
   "decimal",
 ]);
-/** dlt's older or wider type names, mapped to the nearest sluice type. */
+/** dlt's older or wider type names (a config built without validation may carry them): nearest sluice type. */
 const DLT_ALIASES: Record<string, DataType> = {
   complex: "json",
   binary: "text",
@@ -33,7 +33,7 @@ export function isJsonSchema(c: unknown): c is JsonSchemaObject {
   );
 }
 
-/** Turns a resource's `columns` (dlt map, dlt list, or JSON Schema) into column hints keyed by field name. */
+/** Turns a resource's `columns` (a dlt map or a JSON Schema) into column hints keyed by field name. */
 export function columnHints(
   spec: ColumnsSpec | undefined,
   at: string,
@@ -41,12 +41,10 @@ export function columnHints(
 ): Record<string, ColumnHint> | undefined {
   if (spec === undefined) return undefined;
   if (isJsonSchema(spec)) return fromJsonSchema(spec, at, issues);
-  const entries: Array<[string, DltColumn]> = Array.isArray(spec)
-    ? spec.map((c, i) => [c.name ?? `#${i}`, c])
-    : Object.entries(spec);
+  const entries: Array<[string, DltColumn]> = Object.entries(spec);
   const out: Record<string, ColumnHint> = {};
   for (const [name, col] of entries) {
-    const { data_type, ...rest } = col;
+    const { data_type, description: _description, ...rest } = col;
     const hint: ColumnHint = { ...rest };
     if (data_type !== undefined) {
       const t = DATA_TYPES.has(data_type) ? (data_type as DataType) : DLT_ALIASES[data_type];

@@ -128,10 +128,10 @@ describe("paginator precedence", () => {
 });
 
 describe("error_handler (retry policy) precedence", () => {
-  it("merges client, resource_defaults, resource and endpoint knob by knob", () => {
+  it("merges client, resource_defaults.endpoint and endpoint knob by knob", () => {
     const m = mergeResource(
       { name: "a", endpoint: { error_handler: { max_retries: 7 } } },
-      { error_handler: { backoff_factor: 0.01, max_retries: 1 } },
+      { endpoint: { error_handler: { backoff_factor: 0.01, max_retries: 1 } } },
       0,
     );
     const retry = effectiveRetry(m, {

@@ -56,7 +56,8 @@ export function mergeResource(
   const ownEndpoint = endpointObject(res.endpoint);
 
   const endpoint: Obj = { ...defEndpoint, ...ownEndpoint };
-  for (const key of ["params", "json"] as const) {
+  // error_handler is the seeds' own key: merging it per knob lets a resource change one of them.
+  for (const key of ["params", "json", "error_handler"] as const) {
     const d = defEndpoint[key];
     const o = ownEndpoint[key];
     if (isObj(d) && isObj(o)) endpoint[key] = { ...d, ...o };
@@ -118,14 +119,14 @@ export function effectivePaginator(
 }
 
 /**
- * Retry policy precedence, merged key by key so a resource may change one knob: client, then
- * resource_defaults (resource-level or endpoint-level), then the resource, then its endpoint.
+ * Retry policy precedence, merged key by key so an endpoint may change one knob: the client's, then the
+ * endpoint's (which already carries resource_defaults.endpoint.error_handler).
  */
 export function effectiveRetry(
   resource: MergedResource,
   client: ClientConfig,
 ): Partial<RetryPolicy> | undefined {
-  const layers = [client.error_handler, resource.error_handler, resource.endpoint.error_handler];
+  const layers = [client.error_handler, resource.endpoint.error_handler];
   let out: Partial<RetryPolicy> | undefined;
   for (const layer of layers) if (layer) out = { ...out, ...withoutNulls(layer as Obj) };
   return out;

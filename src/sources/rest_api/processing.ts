@@ -1,13 +1,16 @@
 import type { DataRecord } from "../../core/json.js";
 import type { ProcessingStep } from "./config-types.js";
 
-/** Applies dlt's processing_steps in the order written: filter keeps, map replaces, yield_map expands. */
+/**
+ * Applies dlt's processing_steps in the order written: filter keeps, map replaces, yield_map expands.
+ * A step naming several of them applies them in that order.
+ */
 export function applyProcessingSteps(records: DataRecord[], steps: readonly ProcessingStep[]): DataRecord[] {
   let out = records;
-  for (const step of steps) {
-    if ("filter" in step) out = out.filter((r) => step.filter(r));
-    else if ("map" in step) out = out.map((r) => step.map(r));
-    else if ("yield_map" in step) out = out.flatMap((r) => [...step.yield_map(r)]);
+  for (const { filter, map, yield_map } of steps) {
+    if (filter) out = out.filter((r) => filter(r));
+    if (map) out = out.map((r) => map(r));
+    if (yield_map) out = out.flatMap((r) => [...yield_map(r)]);
   }
   return out;
 }

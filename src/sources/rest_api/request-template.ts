@@ -12,6 +12,7 @@ import {
   soleRef,
   type Template,
   templateRefs,
+  valueText,
 } from "./placeholders.js";
 
 /** A config value with its placeholders parsed once, filled per request. */
@@ -124,6 +125,8 @@ export function compileEndpoint(
 
   const headers: Array<[string, Template]> = [];
   for (const [name, value] of Object.entries(endpoint.headers ?? {})) {
+    // null drops a header set by resource_defaults
+    if (value === null) continue;
     const where = `${at}.headers.${name}`;
     const tpl = parseTemplate(value, where, issues);
     noteRefs(tpl, where, false);
@@ -142,7 +145,7 @@ export function compileEndpoint(
     params,
     headers,
     json,
-    data: endpoint.data,
+    data: formBody(endpoint.data),
     incremental,
     parentRefs,
   };
@@ -182,6 +185,12 @@ function bindPathNames(
     });
     return "";
   });
+}
+
+function formBody(data: MergedEndpoint["data"]): RequestSpec["data"] {
+  if (data === null || data === undefined) return undefined;
+  if (typeof data === "string") return data;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, valueText(v)]));
 }
 
 function compileValue(value: unknown, where: string, issues: ConfigIssue[]): Compiled {

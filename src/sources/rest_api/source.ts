@@ -1,0 +1,238 @@
+import { resolveSecrets, validateConfig } from "../../config/index.js";
+import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
+import type { DataRecord } from "../../core/json.js";
+import type { Logger } from "../../core/logger.js";
+import { registerSecret } from "../../core/redact.js";
+import type {
+  Resource,
+  ResourceContext,
+  ResourceHints,
+  ResourceItem,
+  Source,
+  WriteDisposition,
+} from "../../core/resource.js";
+import { RestClient } from "../../http/client.js";
+import type {
+  AuthConfig,
+  ClientOptions,
+  PaginateOptions,
+  ParamValue,
+  ResponseAction,
+} from "../../http/types.js";
+import { columnHints } from "./columns.js";
+import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
+import { effectivePaginator, effectiveRetry } from "./defaults.js";
+import { includeFromParent, isSingleEntityPath, planResources, type ResourcePlan } from "./graph.js";
+import { cursorSlot, IncrementalRun } from "./incremental.js";
+import { PlaceholderMissing, type PlaceholderValues, readPath, valueText } from "./placeholders.js";
+import { applyProcessingSteps, excludeColumns } from "./processing.js";
+import { renderRequest } from "./request-template.js";
+
+export interface RestApiSourceOptions {
+  /** Source name (default `rest_api`, as dlt). */
+  name?: string;
+  logger?: Logger;
+  /** Where secrets are looked up: environment (default `process.env`) and the directory holding `.sluice/`. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** A source built from config; `close()` releases the HTTP connections it opened. */
+export interface RestApiSource extends Source {
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a source from dlt's `rest_api_source` config. Every config problem is reported at once, here,
+ * before any request, and so is every missing secret; the HTTP client is created at the first read and
+ * shared by all resources (one token, one connection pool, one rate limiter).
+ */
+export function restApiSource(config: RestApiConfigInput, options: RestApiSourceOptions = {}): RestApiSource {
+  const validated = validateConfig(config, options.logger ? { onWarning: warnTo(options.logger) } : {});
+  const secretOptions: { env?: Record<string, string | undefined>; cwd?: string } = {};
+  if (options.env) secretOptions.env = options.env;
+  if (options.cwd) secretOptions.cwd = options.cwd;
+  const cfg: RestApiConfig = resolveSecrets(validated, secretOptions);
+
+  const issues: ConfigIssue[] = [];
+  const plans = planResources(cfg.resources, cfg.resource_defaults, issues);
+  const hints = plans.map((p) => resourceHints(p, issues));
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  registerAuthSecrets(cfg.client.auth);
+  for (const p of plans) registerAuthSecrets(p.resource.endpoint.auth ?? undefined);
+
+  let client: RestClient | undefined;
+  const getClient = (): RestClient => {
+    if (client) return client;
+    const c = cfg.client;
+    const opts: ClientOptions = { base_url: c.base_url };
+    if (c.auth) opts.auth = c.auth;
+    if (c.headers) opts.headers = c.headers;
+    if (c.error_handler) opts.retry = c.error_handler;
+    if (c.connect_timeout !== undefined) opts.connect_timeout = c.connect_timeout;
+    if (c.read_timeout !== undefined) opts.read_timeout = c.read_timeout;
+    if (c.max_in_flight_per_host !== undefined) opts.max_in_flight_per_host = c.max_in_flight_per_host;
+    if (options.logger) opts.logger = options.logger;
+    client = new RestClient(opts);
+    return client;
+  };
+
+  const resources = plans.map((plan, i) => endpointResource(plan, hints[i] as ResourceHints, cfg, getClient));
+  return {
+    name: options.name ?? "rest_api",
+    resources,
+    async close() {
+      const c = client;
+      client = undefined;
+      await c?.close();
+    },
+  };
+}
+
+function warnTo(logger: Logger): (issue: ConfigIssue) => void {
+  return (issue) =>
+    logger.warn(`config: ${issue.path}: ${issue.message}`, issue.hint ? { hint: issue.hint } : {});
+}
+
+function registerAuthSecrets(auth: AuthConfig | undefined): void {
+  if (!auth) return;
+  for (const key of ["token", "api_key", "password", "client_secret"] as const)
+    if (key in auth) registerSecret((auth as Record<string, unknown>)[key]);
+}
+
+function asList(v: string | string[] | undefined | null): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v : [v];
+}
+
+function resourceHints(plan: ResourcePlan, issues: ConfigIssue[]): ResourceHints {
+  const r = plan.resource;
+  const h: ResourceHints = {};
+  if (r.table_name != null) h.table_name = r.table_name;
+  if (r.write_disposition != null) h.write_disposition = r.write_disposition as WriteDisposition;
+  if (r.primary_key != null) h.primary_key = r.primary_key;
+  if (r.merge_key != null) h.merge_key = r.merge_key;
+  const columns = columnHints(r.columns ?? undefined, `${plan.at}.columns`, issues);
+  if (columns) h.columns = columns;
+  if (r.schema_contract != null) h.schema_contract = r.schema_contract;
+  if (r.max_table_nesting != null) h.max_table_nesting = r.max_table_nesting;
+  if (r.selected != null) h.selected = r.selected;
+  if (r.parallelized != null) h.parallelized = r.parallelized;
+  return h;
+}
+
+/** Identity of a parent record for per-parent cursors: the parent fields this child reads. */
+function parentKey(plan: ResourcePlan, parent: DataRecord): string {
+  const fields = [...new Set(plan.endpoint.parentRefs.map((p) => p.ref.field))].sort();
+  return fields.map((f) => `${f}=${valueText(readPath(parent, f).value)}`).join("&");
+}
+
+function endpointResource(
+  plan: ResourcePlan,
+  hints: ResourceHints,
+  cfg: RestApiConfig,
+  getClient: () => RestClient,
+): Resource {
+  const r = plan.resource;
+  const ep = plan.endpoint;
+  const name = r.name;
+  const single = isSingleEntityPath(ep);
+  const paginator =
+    effectivePaginator(r.endpoint, cfg.client) ??
+    (single && r.endpoint.paginator == null ? { type: "single_page" as const } : undefined);
+  const dataSelector = r.endpoint.data_selector ?? (single ? "$" : undefined);
+  const retry = effectiveRetry(r, cfg.client);
+  const primaryKey = asList(r.primary_key);
+  const steps = r.processing_steps ?? [];
+  const exclude = r.exclude_columns ?? [];
+  const includeFields = r.include_from_parent ?? [];
+
+  async function* read(ctx: ResourceContext, parentRecord?: DataRecord): AsyncIterable<ResourceItem> {
+    if (plan.parent !== undefined && parentRecord === undefined)
+      throw new SluiceError(`resource "${name}" is a child of "${plan.parent}" and needs a parent record`, {
+        code: "PARENT_RECORD_MISSING",
+        hint: `read "${name}" once per record of "${plan.parent}"`,
+      });
+    const values: PlaceholderValues = {};
+    if (plan.parent !== undefined && parentRecord)
+      values.parent = { name: plan.parent, record: parentRecord };
+
+    let inc: IncrementalRun | undefined;
+    const extra: Record<string, ParamValue> = {};
+    if (ep.incremental) {
+      const key = plan.parent !== undefined && parentRecord ? parentKey(plan, parentRecord) : undefined;
+      const slot = cursorSlot(ctx.state, ep.incremental.cursor_path, key);
+      inc = new IncrementalRun(ep.incremental, slot, primaryKey, name);
+      values.incremental = inc.placeholderValues();
+      const { start_param, end_param } = ep.incremental;
+      const { start_value, end_value } = values.incremental;
+      if (start_param && start_value !== undefined) extra[start_param] = paramValue(start_value);
+      if (end_param && end_value !== undefined) extra[end_param] = paramValue(end_value);
+    }
+
+    let spec: ReturnType<typeof renderRequest>;
+    try {
+      spec = renderRequest(ep, values, extra);
+    } catch (err) {
+      if (err instanceof PlaceholderMissing) throw missingPlaceholder(name, plan.parent, err);
+      throw err;
+    }
+
+    const opts: PaginateOptions = {
+      resource: name,
+      signal: ctx.signal,
+      onRetry: () => {
+        ctx.metrics.retries++;
+        ctx.metrics.requests++;
+      },
+    };
+    if (paginator) opts.paginator = paginator;
+    if (dataSelector) opts.data_selector = dataSelector;
+    // The config's response callback sees {status, headers, body}, a subset of HttpResponse.
+    if (r.endpoint.response_actions) opts.response_actions = r.endpoint.response_actions as ResponseAction[];
+    if (retry) opts.retry = retry;
+    if (r.endpoint.auth) opts.auth = r.endpoint.auth;
+
+    for await (const page of getClient().paginate(spec, opts)) {
+      ctx.metrics.pages++;
+      ctx.metrics.requests++;
+      let records = page.records;
+      if (plan.parent !== undefined && parentRecord && includeFields.length > 0)
+        records = includeFromParent(name, records, plan.parent, parentRecord, includeFields);
+      let stop = false;
+      if (inc) ({ records, stop } = inc.filter(records));
+      if (steps.length > 0) records = applyProcessingSteps(records, steps);
+      if (exclude.length > 0) records = excludeColumns(records, exclude);
+      ctx.metrics.records += records.length;
+      if (records.length > 0) yield records;
+      // A sorted stream that passed the range end (or start, descending) has nothing more to give.
+      if (stop) break;
+    }
+  }
+
+  return {
+    name,
+    hints,
+    ...(plan.parent === undefined ? {} : { parent: plan.parent }),
+    read,
+  };
+}
+
+function paramValue(v: unknown): ParamValue {
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return valueText(v);
+}
+
+function missingPlaceholder(name: string, parent: string | undefined, err: PlaceholderMissing): SluiceError {
+  const ref = err.ref;
+  if (ref.kind === "resource")
+    return new SluiceError(
+      `resource "${name}": field "${ref.field}" is missing from a record of "${ref.resource}" (fields: ${err.available.join(", ") || "none"})`,
+      {
+        code: "PARENT_FIELD_MISSING",
+        hint: `check {resources.${ref.resource}.${ref.field}} against the records "${parent ?? ref.resource}" yields`,
+      },
+    );
+  return new SluiceError(`resource "${name}": placeholder has no value`, { code: "PLACEHOLDER_MISSING" });
+}
