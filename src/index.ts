@@ -72,4 +72,3 @@ export { defaultPipelinesDir, Pipeline, pipeline } from "./pipeline/index.js";
 export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/index.js";
 export { type DuckdbOptions, duckdb } from "./destinations/duckdb/index.js";
 export { type RestApiSource, type RestApiSourceOptions, restApiSource } from "./sources/rest_api/index.js";
-export { type RestApiSource, type RestApiSourceOptions, restApiSource } from "./sources/rest_api/index.js";
