@@ -6,7 +6,7 @@ export function parseLinkHeader(header: string | string[] | undefined): Record<s
   const out: Record<string, string> = {};
   if (header === undefined) return out;
   const text = Array.isArray(header) ? header.join(", ") : header;
-  const re = /<([^>]*)>((?:\s*;\s*[^;,"]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
+  const re = /<([^>]*)>((?:\s*;\s*[^;,"=]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const url = m[1]!;
     const relMatch = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]*))/i.exec(m[2] ?? "");
