@@ -82,6 +82,8 @@ export interface Resource {
 export interface Source {
   readonly name: string;
   readonly resources: readonly Resource[];
+  /** Releases what the source holds open (HTTP connections); runners call it once a run ends. Optional. */
+  close?(): Promise<void>;
 }
 
 type Producer =
