@@ -28,7 +28,7 @@ export type {
 } from "./schema.js";
 export { PAGINATOR_TYPES, restApiConfigSchema } from "./schema.js";
 export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
-export { isSecretRef, resolveSecrets, SecretRef, secretNamesIn, secrets } from "./secrets.js";
+export { isSecretRef, resolveSecrets, SecretRef, secret, secretNamesIn, secrets } from "./secrets.js";
 export { placeholdersIn } from "./semantic.js";
 export type { CheckResult, ValidateOptions } from "./validate.js";
 export { checkConfig, validateConfig } from "./validate.js";

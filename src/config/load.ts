@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import Module, { register as registerHooks } from "node:module";
 import { extname, resolve as resolvePath } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import JSON5 from "json5";
 import { parse as parseToml } from "smol-toml";
 import { ConfigError, SluiceError } from "../core/errors.js";
@@ -130,14 +130,24 @@ async function ensureHooks(): Promise<void> {
   return next(specifier, context);
 }`;
   registerHooks(`data:text/javascript,${encodeURIComponent(hook)}`);
-  // tsx compiles a `.ts` file outside an ESM package to CommonJS, whose `require` skips ESM hooks.
-  const cjs = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  // tsx compiles a `.ts` file outside an ESM package to CommonJS, whose `require` skips ESM hooks and
+  // cannot load ESM on Node 20: hand such a config the already-loaded API through the require cache.
+  const api: unknown = await import(entry);
+  const cjs = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+    _cache: Record<string, unknown>;
+  };
+  const cached = new Module(CJS_ID);
+  cached.exports = api;
+  cached.loaded = true;
+  cjs._cache[CJS_ID] = cached;
   const original = cjs._resolveFilename;
-  const entryPath = fileURLToPath(entry);
   cjs._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === "sluice" ? entryPath : original.call(this, request, ...rest);
+    return request === "sluice" ? CJS_ID : original.call(this, request, ...rest);
   };
 }
+
+const CJS_ID = "sluice:api";
 
 async function loadModule(file: string, shown: string): Promise<LoadedConfig> {
   await ensureHooks();

@@ -141,7 +141,8 @@ export function parseYamlWithPositions(text: string): {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const errors = doc.errors.map((e) => {
     const at = lineCounter.linePos(e.pos[0]);
-    return { message: e.message.split("\n")[0]!, line: at.line, column: at.col };
+    const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    return { message, line: at.line, column: at.col };
   });
   const positions: SourcePositions = new Map();
   const at = (offset: number) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { HttpResponse } from "../http/types.js";
 import { isSecretRef, type SecretRef } from "./secrets.js";
 
 /**
@@ -348,7 +349,7 @@ const responseActionObject = obj({
 
 export const responseActionSchema = z.union([
   responseActionObject,
-  fn<(response: { status: number; headers: Record<string, unknown>; body: unknown }) => unknown>(),
+  fn<(response: HttpResponse) => "ignore" | "retry" | "fail" | undefined>(),
 ]);
 
 export const endpointSchema = obj({

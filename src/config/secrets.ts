@@ -61,6 +61,11 @@ export const secrets: Readonly<Record<string, SecretRef>> = new Proxy(
   },
 ) as Readonly<Record<string, SecretRef>>;
 
+/** `secret("client_id")`: the same reference as `secrets.client_id`, typed without `| undefined` under `noUncheckedIndexedAccess`. */
+export function secret(name: string): SecretRef {
+  return new SecretRef(name);
+}
+
 /** True when a string mentions `${secrets.…}`. */
 export function hasSecretPlaceholder(text: string): boolean {
   PLACEHOLDER.lastIndex = 0;
