@@ -1,50 +1,441 @@
 import { describe, expect, it } from "vitest";
 import type { DataRecord } from "../core/json.js";
 import type { ResourceHints } from "../core/resource.js";
+import { SchemaContractError } from "../schema/contract.js";
 import type { StoredSchema } from "../schema/types.js";
 import { Normalizer } from "./normalizer.js";
 
 type Row = Record<string, unknown>;
 
-function run(
-  records: DataRecord[],
-  hints: ResourceHints = {},
-  schema: StoredSchema | null = null,
-  max = 63,
-): { n: Normalizer; rows: Map<string, Row[]>; table: string } {
-  const n = new Normalizer(schema, "test", { maxIdentifierLength: max });
-  const table = n.registerResource("items", hints);
-  const rows = new Map<string, Row[]>();
-  for (const r of records) {
-    n.normalize("items", r, "L1", (t, row) => {
-      let list = rows.get(t);
-      if (list === undefined) rows.set(t, (list = []));
-      list.push(row);
-    });
+class Capture {
+  readonly rows = new Map<string, Row[]>();
+  readonly sink = (table: string, row: Row): void => {
+    let list = this.rows.get(table);
+    if (list === undefined) {
+      list = [];
+      this.rows.set(table, list);
+    }
+    list.push(row);
+  };
+  of(table: string): Row[] {
+    return this.rows.get(table) ?? [];
   }
-  return { n, rows, table };
 }
 
-describe("Normalizer basics", () => {
-  it("flattens nested objects and builds child tables with links", () => {
-    const { rows, n } = run([
-      { id: 1, properties: { country: "DE", geo: { lat: 1.5 } }, tags: ["a", "b"], items: [{ sku: "x" }] },
-    ]);
-    const root = rows.get("items")![0]!;
-    expect(root).toMatchObject({ id: 1, properties__country: "DE", properties__geo__lat: 1.5 });
-    expect(root._sluice_load_id).toBe("L1");
-    expect(typeof root._sluice_id).toBe("string");
-    const tags = rows.get("items__tags")!;
-    expect(tags.map((r) => r.value)).toEqual(["a", "b"]);
-    expect(tags.map((r) => r._sluice_list_idx)).toEqual([0, 1]);
-    for (const t of tags) {
-      expect(t._sluice_parent_id).toBe(root._sluice_id);
-      expect(t._sluice_root_id).toBe(root._sluice_id);
+function setup(hints: ResourceHints = {}, schema: StoredSchema | null = null, max = 63) {
+  const n = new Normalizer(schema, "test", { maxIdentifierLength: max });
+  const table = n.registerResource("items", hints);
+  const out = new Capture();
+  const feed = (...records: DataRecord[]): boolean[] =>
+    records.map((r) => n.normalize("items", r, "L1", out.sink));
+  return { n, out, table, feed };
+}
+
+/** A schema where table `items` has seen data with columns id (bigint), name (text), tags child table. */
+function establishedSchema(hints: ResourceHints = {}): StoredSchema {
+  const { n, feed } = setup(hints);
+  feed({ id: 1, name: "a", tags: ["x"] });
+  return JSON.parse(JSON.stringify(n.schema())) as StoredSchema;
+}
+
+describe("naming in records", () => {
+  it("snake_cases keys, flattens nested objects with __ and names child tables <table>__<field>", () => {
+    const { out, n, table } = setup({ table_name: "MyItems" });
+    expect(table).toBe("my_items");
+    n.normalize(
+      "items",
+      { businessName: "x", Properties: { countryCode: "DE" }, lineItems: [{ a: 1 }] },
+      "L",
+      out.sink,
+    );
+    expect(out.of("my_items")[0]).toMatchObject({ business_name: "x", properties__country_code: "DE" });
+    expect(out.of("my_items__line_items")[0]).toMatchObject({ a: 1 });
+  });
+
+  it("handles unicode, empty, numeric and reserved keys", () => {
+    const { out, feed } = setup();
+    feed({ Größe: 1, "": 2, "1st": 3, _sluice_id: "mine", select: "kw" });
+    const row = out.of("items")[0]!;
+    expect(row).toMatchObject({ größe: 1, _empty: 2, _1st: 3, x_sluice_id: "mine", select: "kw" });
+    expect(typeof row._sluice_id).toBe("string");
+    expect(row._sluice_id).not.toBe("mine");
+  });
+
+  it("resolves collisions by first-seen order, stored in the schema so reruns agree", () => {
+    const first = setup();
+    first.feed({ aB: 1, a_b: 2 });
+    expect(first.out.of("items")[0]).toMatchObject({ a_b: 1, a_b_1: 2 });
+    const stored = first.n.schema();
+    // A later run sees the keys in the opposite order and still maps them the same way.
+    const second = setup({}, stored);
+    second.feed({ a_b: 20, aB: 10 });
+    expect(second.out.of("items")[0]).toMatchObject({ a_b: 10, a_b_1: 20 });
+    expect(second.n.changed).toBe(false);
+  });
+
+  it("gives colliding list fields distinct child tables", () => {
+    const { out, feed } = setup();
+    feed({ myTags: ["a"], my_tags: ["b"] });
+    expect(out.of("items__my_tags")[0]!.value).toBe("a");
+    expect(out.of("items__my_tags_1")[0]!.value).toBe("b");
+  });
+
+  it("shortens long column and table names to the destination limit, stably", () => {
+    const long = "averyveryverylongfieldname_thatkeepsgoing";
+    const a = setup({}, null, 24);
+    a.feed({ [long]: 1, nested: { [long]: [1] } });
+    const b = setup({}, null, 24);
+    b.feed({ [long]: 1, nested: { [long]: [1] } });
+    const cols = Object.keys(a.out.of("items")[0]!);
+    for (const c of cols) expect(c.length).toBeLessThanOrEqual(24);
+    expect(cols).toEqual(Object.keys(b.out.of("items")[0]!));
+    const tables = Object.keys(a.n.schema().tables);
+    expect(tables).toHaveLength(2);
+    for (const t of tables) expect(t.length).toBeLessThanOrEqual(24);
+    expect(tables).toEqual(Object.keys(b.n.schema().tables));
+  });
+});
+
+describe("type inference and emitted values", () => {
+  it("infers every type and emits JSON-friendly values", () => {
+    const { out, n, feed } = setup({
+      columns: { price: { data_type: "decimal", precision: 10, scale: 2 } },
+      max_table_nesting: 1,
+    });
+    feed({
+      big: 2 ** 40,
+      dbl: 1.25,
+      flag: false,
+      txt: "12",
+      ts: "2024-05-01T10:00:00+02:00",
+      day: "2024-05-01",
+      price: 12.5,
+      huge: 2n ** 70n,
+      when: new Date(Date.UTC(2024, 0, 2)),
+      deep: { inner: { x: 1 } },
+    });
+    const row = out.of("items")[0]!;
+    expect(row).toMatchObject({
+      big: 2 ** 40,
+      dbl: 1.25,
+      flag: false,
+      txt: "12",
+      ts: "2024-05-01T08:00:00Z",
+      day: "2024-05-01",
+      price: "12.5",
+      huge: "1180591620717411303424",
+      when: "2024-01-02T00:00:00.000Z",
+      deep__inner: { x: 1 },
+    });
+    const cols = n.schema().tables.items!.columns;
+    const types = Object.fromEntries(Object.values(cols).map((c) => [c.name, c.data_type]));
+    expect(types).toMatchObject({
+      big: "bigint",
+      dbl: "double",
+      flag: "bool",
+      txt: "text",
+      ts: "timestamp",
+      day: "date",
+      price: "decimal",
+      huge: "decimal",
+      when: "timestamp",
+      deep__inner: "json",
+    });
+    expect(cols.price).toMatchObject({ precision: 10, scale: 2 });
+  });
+
+  it("does not create columns for nulls until a value arrives", () => {
+    const { out, n, feed } = setup();
+    feed({ id: 1, maybe: null, obj: { x: null } });
+    expect(n.schema().tables.items!.columns.maybe).toBeUndefined();
+    expect(n.schema().tables.items!.columns.obj__x).toBeUndefined();
+    feed({ id: 2, maybe: "now" });
+    expect(n.schema().tables.items!.columns.maybe!.data_type).toBe("text");
+    expect(out.of("items")[1]!.maybe).toBe("now");
+  });
+});
+
+describe("evolution and variants", () => {
+  it("adds new columns and routes values that do not fit to <col>__v_<type>", () => {
+    const { out, n, feed } = setup();
+    feed({ id: 1, score: 3, label: "x", at: "2024-05-01T00:00:00Z" });
+    feed({ id: 2, score: 2.5, label: 7, at: "tomorrow", extra: true });
+    feed({ id: 3, score: "n/a" });
+    const rows = out.of("items");
+    expect(rows[1]).toMatchObject({ score__v_double: 2.5, label: "7", at__v_text: "tomorrow", extra: true });
+    expect(rows[1]!.score).toBeUndefined();
+    expect(rows[2]).toMatchObject({ score__v_text: "n/a" });
+    const cols = n.schema().tables.items!.columns;
+    expect(cols.score!.data_type).toBe("bigint");
+    expect(cols.score__v_double).toMatchObject({ data_type: "double", variant: true });
+    expect(cols.score__v_text).toMatchObject({ data_type: "text", variant: true });
+    expect(cols.extra!.data_type).toBe("bool");
+  });
+
+  it("coerces ints into double columns without variants", () => {
+    const { out, n, feed } = setup();
+    feed({ v: 1.5 }, { v: 2 });
+    expect(out.of("items")[1]!.v).toBe(2);
+    expect(Object.keys(n.schema().tables.items!.columns)).not.toContain("v__v_bigint");
+  });
+});
+
+describe("column hints", () => {
+  it("creates hinted columns before data, with source or normalized keys", () => {
+    const { n } = setup({
+      primary_key: "businessId",
+      merge_key: ["region_code"],
+      columns: {
+        middleName: { data_type: "text", nullable: true },
+        business_id: { data_type: "bigint" },
+        regionCode: { data_type: "text" },
+        properties__zip: { data_type: "text" },
+      },
+      write_disposition: "merge",
+    });
+    const cols = n.schema().tables.items!.columns;
+    expect(cols.middle_name).toEqual({ name: "middle_name", data_type: "text", nullable: true });
+    expect(cols.business_id).toMatchObject({ data_type: "bigint", primary_key: true, nullable: false });
+    expect(cols.region_code).toMatchObject({ data_type: "text", merge_key: true });
+    expect(cols.properties__zip!.data_type).toBe("text");
+  });
+
+  it("overrides inference: numbers into a hinted text column, objects into a hinted json column", () => {
+    const { out, n, feed } = setup({
+      columns: {
+        zip: { data_type: "text", nullable: true },
+        props: { data_type: "json" },
+        created: { data_type: "timestamp" },
+      },
+    });
+    feed({ zip: 12345, props: { a: { b: 1 } }, created: 0, middle: null });
+    expect(out.of("items")[0]).toMatchObject({
+      zip: "12345",
+      props: { a: { b: 1 } },
+      created: "1970-01-01T00:00:00.000Z",
+    });
+    expect(n.schema().tables.items!.columns.props__a__b).toBeUndefined();
+  });
+
+  it("applies key hints without a data type once data arrives", () => {
+    const { n, feed } = setup({ primary_key: ["orgId", "userId"], write_disposition: "merge" });
+    expect(n.schema().tables.items!.columns.org_id).toBeUndefined();
+    feed({ orgId: 1, userId: "u" });
+    const cols = n.schema().tables.items!.columns;
+    expect(cols.org_id).toMatchObject({ data_type: "bigint", primary_key: true, nullable: false });
+    expect(cols.user_id).toMatchObject({ data_type: "text", primary_key: true });
+  });
+});
+
+describe("child tables", () => {
+  it("links rows with parent, root, list index and deterministic ids; lists of lists nest", () => {
+    const { out, feed } = setup();
+    feed({
+      id: 1,
+      orders: [
+        { no: "a", lines: [{ sku: 1 }, { sku: 2 }] },
+        { no: "b", lines: [] },
+      ],
+      m: [[1, 2], [3]],
+    });
+    const root = out.of("items")[0]!;
+    const orders = out.of("items__orders");
+    expect(orders.map((o) => o.no)).toEqual(["a", "b"]);
+    expect(orders[1]!._sluice_id).toBe(`${root._sluice_id}.orders.1`);
+    const lines = out.of("items__orders__lines");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({
+      sku: 2,
+      _sluice_list_idx: 1,
+      _sluice_parent_id: orders[0]!._sluice_id,
+      _sluice_root_id: root._sluice_id,
+    });
+    const inner = out.of("items__m__value");
+    expect(inner.map((r) => r.value)).toEqual([1, 2, 3]);
+    expect(inner[2]!._sluice_parent_id).toBe(out.of("items__m")[1]!._sluice_id);
+  });
+
+  it("emits no rows for empty lists and keeps positions of null items", () => {
+    const { out, n, feed } = setup();
+    feed({ id: 1, tags: [] }, { id: 2, tags: [null, "b"] });
+    expect(n.schema().tables.items__tags).toBeDefined();
+    const tags = out.of("items__tags");
+    expect(tags).toHaveLength(2);
+    expect(tags[0]!.value).toBeUndefined();
+    expect(tags[1]).toMatchObject({ value: "b", _sluice_list_idx: 1 });
+  });
+
+  it("bounds depth with max_table_nesting: deeper data is stored as json", () => {
+    const zero = setup({ max_table_nesting: 0 });
+    zero.feed({ a: { b: 1 }, l: [1, { c: 2 }] });
+    expect(zero.out.of("items")[0]).toMatchObject({ a: { b: 1 }, l: [1, { c: 2 }] });
+    expect(Object.keys(zero.n.schema().tables)).toEqual(["items"]);
+
+    const one = setup({ max_table_nesting: 1 });
+    one.feed({ a: { b: { c: 1 } }, l: [{ x: { y: 1 }, z: [1] }] });
+    expect(one.out.of("items")[0]).toMatchObject({ a__b: { c: 1 } });
+    expect(one.out.of("items__l")[0]).toMatchObject({ x: { y: 1 }, z: [1] });
+    expect(Object.keys(one.n.schema().tables)).toEqual(["items", "items__l"]);
+    expect(one.n.schema().tables.items__l!.columns.z!.data_type).toBe("json");
+  });
+});
+
+describe("row ids", () => {
+  it("derives root ids from the primary key for merge tables, identically across instances", () => {
+    const hints: ResourceHints = { write_disposition: "merge", primary_key: "id" };
+    const a = setup(hints);
+    const b = setup(hints);
+    a.feed({ id: 7, tags: ["x"] });
+    b.feed({ id: 7, tags: ["x"] });
+    expect(a.out.of("items")[0]!._sluice_id).toBe(b.out.of("items")[0]!._sluice_id);
+    expect(a.out.of("items__tags")[0]).toEqual(b.out.of("items__tags")[0]);
+  });
+
+  it("uses a content hash for scd2 and unique random ids otherwise", () => {
+    const scd = setup({ write_disposition: { disposition: "merge", strategy: "scd2" } });
+    scd.feed({ id: 1, v: "a" }, { v: "a", id: 1 }, { id: 1, v: "b" });
+    const ids = scd.out.of("items").map((r) => r._sluice_id);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    const plain = setup();
+    plain.feed({ id: 1 }, { id: 1 });
+    const [r1, r2] = plain.out.of("items");
+    expect(r1!._sluice_id).not.toBe(r2!._sluice_id);
+  });
+});
+
+describe("schema contracts", () => {
+  it("evolves columns freely on a table's first run even when columns are frozen", () => {
+    const { feed, n } = setup({ schema_contract: { columns: "freeze" } });
+    expect(feed({ id: 1 }, { id: 2, more: "x" })).toEqual([true, true]);
+    expect(n.schema().tables.items!.columns.more).toBeDefined();
+  });
+
+  it("columns: freeze throws, discard_row drops the record, discard_value drops the value", () => {
+    const base = establishedSchema();
+    const frozen = setup({ schema_contract: { columns: "freeze" } }, base);
+    frozen.n.markClean();
+    expect(() => frozen.feed({ id: 2, extra: 1 })).toThrow(SchemaContractError);
+    try {
+      frozen.feed({ id: 2, extra: 1 });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/resource "items".*column "extra".*table "items"/);
+      expect((err as SchemaContractError).hint).toMatch(/schema_contract\.columns/);
     }
-    expect(rows.get("items__items")![0]).toMatchObject({ sku: "x", _sluice_parent_id: root._sluice_id });
-    const schema = n.schema();
-    expect(schema.tables.items__tags!.parent).toBe("items");
-    expect(schema.tables.items__tags!.columns.value!.data_type).toBe("text");
-    expect(schema.version).toBe(1);
+    expect(frozen.n.changed).toBe(false);
+
+    const row = setup({ schema_contract: { columns: "discard_row" } }, base);
+    expect(row.feed({ id: 2, extra: 1 }, { id: 3 })).toEqual([false, true]);
+    expect(row.out.of("items").map((r) => r.id)).toEqual([3]);
+    expect(row.n.schema().tables.items!.columns.extra).toBeUndefined();
+
+    const value = setup({ schema_contract: { columns: "discard_value" } }, base);
+    expect(value.feed({ id: 2, extra: 1, name: "n" })).toEqual([true]);
+    expect(value.out.of("items")[0]).toMatchObject({ id: 2, name: "n" });
+    expect(value.out.of("items")[0]!.extra).toBeUndefined();
+    expect(value.n.schema().tables.items!.columns.extra).toBeUndefined();
+  });
+
+  it("data_type: freeze throws, discard_row drops, discard_value drops, evolve makes a variant", () => {
+    const base = establishedSchema();
+    expect(() => setup({ schema_contract: { data_type: "freeze" } }, base).feed({ id: "x" })).toThrow(
+      /value for column "id" of type bigint/,
+    );
+    const row = setup({ schema_contract: { data_type: "discard_row" } }, base);
+    expect(row.feed({ id: "x" }, { id: 5 })).toEqual([false, true]);
+    const value = setup({ schema_contract: { data_type: "discard_value" } }, base);
+    value.feed({ id: "x", name: "kept" });
+    expect(value.out.of("items")[0]).toMatchObject({ name: "kept" });
+    expect(value.out.of("items")[0]!.id__v_text).toBeUndefined();
+    const evolve = setup({ schema_contract: { data_type: "evolve", columns: "freeze" } }, base);
+    evolve.feed({ id: "x" });
+    expect(evolve.out.of("items")[0]!.id__v_text).toBe("x");
+  });
+
+  it("tables: freeze refuses new root and child tables; discard modes drop them", () => {
+    expect(() => setup({ schema_contract: "freeze" }).feed({ id: 1 })).toThrow(
+      /would create new table "items"/,
+    );
+    expect(setup({ schema_contract: { tables: "discard_row" } }).feed({ id: 1 })).toEqual([false]);
+
+    const base = establishedSchema();
+    expect(() => setup({ schema_contract: { tables: "freeze" } }, base).feed({ id: 2, other: [1] })).toThrow(
+      /would create new table "items__other"/,
+    );
+    // The existing child table still takes rows under a frozen table contract.
+    const known = setup({ schema_contract: "freeze" }, base);
+    expect(known.feed({ id: 2, name: "b", tags: ["y"] })).toEqual([true]);
+    expect(known.out.of("items__tags")[0]!.value).toBe("y");
+
+    const row = setup({ schema_contract: { tables: "discard_row" } }, base);
+    expect(row.feed({ id: 2, other: [1] })).toEqual([false]);
+    const value = setup({ schema_contract: { tables: "discard_value" } }, base);
+    expect(value.feed({ id: 2, other: [1] })).toEqual([true]);
+    expect(value.out.of("items")).toHaveLength(1);
+    expect(value.out.of("items__other")).toHaveLength(0);
+  });
+
+  it("rolls back schema changes of a discarded record", () => {
+    const base = establishedSchema();
+    const { feed, n, out } = setup({ schema_contract: { tables: "evolve", columns: "discard_row" } }, base);
+    n.markClean();
+    expect(feed({ id: 2, fresh: [{ a: 1 }], extra: 1 })).toEqual([false]);
+    expect(n.schema().tables.items__fresh).toBeUndefined();
+    expect(n.changed).toBe(false);
+    expect(out.rows.size).toBe(0);
+    expect(feed({ id: 3, fresh: [{ a: 1 }] })).toEqual([true]);
+    expect(out.of("items__fresh")).toHaveLength(1);
+  });
+});
+
+describe("schema versions", () => {
+  it("bumps the version once per changed snapshot and keeps a stable content hash", () => {
+    const { n, feed } = setup();
+    const s1 = n.schema();
+    expect(s1.version).toBe(1);
+    expect(n.schema()).toEqual(s1);
+    feed({ id: 1 });
+    const s2 = n.schema();
+    expect(s2.version).toBe(2);
+    expect(s2.version_hash).not.toBe(s1.version_hash);
+    feed({ id: 2 });
+    expect(n.schema().version).toBe(2);
+    n.registerResource("items", {});
+    expect(n.schema().version_hash).toBe(s2.version_hash);
+    expect(n.changed).toBe(true);
+    n.markClean();
+    expect(n.changed).toBe(false);
+  });
+
+  it("is deterministic: two instances fed the same schema and records agree", () => {
+    const base = establishedSchema({ write_disposition: "merge", primary_key: "id" });
+    const hints: ResourceHints = { write_disposition: "merge", primary_key: "id" };
+    const records: DataRecord[] = [
+      {
+        id: 2,
+        Name: "b",
+        aB: 1,
+        a_b: 2,
+        addr: { zipCode: "1" },
+        tags: ["t"],
+        when: "2024-01-01T00:00:00+01:00",
+      },
+      { id: 3, nested: [{ deep: [{ x: 1.5 }] }], score: 1 },
+      { id: 4, score: 1.5 },
+    ];
+    const a = setup(hints, base);
+    const b = setup(hints, JSON.parse(JSON.stringify(base)) as StoredSchema);
+    a.feed(...records);
+    b.feed(...records);
+    expect(a.n.schema()).toEqual(b.n.schema());
+    expect([...a.out.rows.entries()]).toEqual([...b.out.rows.entries()]);
+    expect(a.n.schema().version).toBe(base.version + 1);
+  });
+
+  it("does not mutate the schema object it was given", () => {
+    const base = establishedSchema();
+    const copy = JSON.parse(JSON.stringify(base)) as StoredSchema;
+    setup({}, base).feed({ id: 2, brandNew: 1 });
+    expect(base).toEqual(copy);
   });
 });
