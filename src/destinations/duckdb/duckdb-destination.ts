@@ -98,15 +98,18 @@ class DuckdbClient implements DestinationClient {
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {
     await this.initialize();
     const states = await this.conn.query(
-      `SELECT state FROM ${qualified(this.dataset, STATE_TABLE)} WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
+      `SELECT state, _sluice_load_id FROM ${qualified(this.dataset, STATE_TABLE)} WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
       [this.ctx.pipelineName],
     );
-    const schemas = await this.conn.query(
-      `SELECT schema FROM ${qualified(this.dataset, VERSION_TABLE)} ORDER BY version DESC, inserted_at DESC LIMIT 1`,
-    );
     const state = states[0];
+    if (state === undefined) return null;
+    // The schema committed by the same load as the state.
+    const schemas = await this.conn.query(
+      `SELECT v.schema FROM ${qualified(this.dataset, LOADS_TABLE)} AS l JOIN ${qualified(this.dataset, VERSION_TABLE)} AS v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash WHERE l.load_id = $1 ORDER BY v.version DESC LIMIT 1`,
+      [String(state["_sluice_load_id"])],
+    );
     const schema = schemas[0];
-    if (state === undefined || schema === undefined) return null;
+    if (schema === undefined) return null;
     return {
       state: JSON.parse(String(state["state"])) as PipelineState,
       schema: JSON.parse(String(schema["schema"])) as StoredSchema,

@@ -122,8 +122,8 @@ async function recordLoad(
     [state.version, ENGINE_VERSION, state.pipeline_name, JSON.stringify(state), loadTime, pkg.loadId],
   );
   const known = await conn.query(
-    `SELECT 1 FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = $1 AND version_hash = $2 LIMIT 1`,
-    [schema.name, schema.version_hash],
+    `SELECT 1 FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = $1 AND version_hash = $2 AND version = $3 LIMIT 1`,
+    [schema.name, schema.version_hash, schema.version],
   );
   if (known.length === 0)
     await conn.run(
