@@ -125,6 +125,7 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
       "pipeline working dirs (default: ~/.sluice/pipelines or $SLUICE_PIPELINES_DIR)",
     )
     .option("--rows <n>", "show: how many rows", "10")
+    .option("--credentials <url>", "postgres pipelines: the connection URL (else the environment)")
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",
