@@ -1,5 +1,5 @@
 import type { PathSegment } from "./positions.js";
-import type { EndpointConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
+import type { EndpointConfig, ResourceConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
 import { isPlainObject } from "./secrets.js";
 import { closest, suggestionHint } from "./suggest.js";
 
@@ -33,29 +33,34 @@ interface ResourceView {
   endpoint: EndpointConfig;
   /** Where the endpoint sits, for messages (`resources[1].endpoint`). */
   endpointPath: PathSegment[];
-  raw: Record<string, unknown> | undefined;
+  /** Where the endpoint's path is written: `…endpoint.path`, or the shorthand string itself. */
+  pathAt: PathSegment[];
+  raw: ResourceConfig | undefined;
 }
 
 function viewResources(config: RestApiConfig): ResourceView[] {
   return config.resources.map((r, i) => {
     const path: PathSegment[] = ["resources", i];
     if (typeof r === "string")
-      return { name: r, path, endpoint: { path: r }, endpointPath: path, raw: undefined };
-    const endpoint: EndpointConfig =
-      typeof r.endpoint === "string" ? { path: r.endpoint } : (r.endpoint ?? { path: r.name });
-    return {
-      name: r.name,
-      path,
-      endpoint,
-      endpointPath: [...path, "endpoint"],
-      raw: r as Record<string, unknown>,
-    };
+      return { name: r, path, endpoint: { path: r }, endpointPath: path, pathAt: path, raw: undefined };
+    const endpointPath = [...path, "endpoint"];
+    if (typeof r.endpoint === "string")
+      return {
+        name: r.name,
+        path,
+        endpoint: { path: r.endpoint },
+        endpointPath,
+        pathAt: endpointPath,
+        raw: r,
+      };
+    const endpoint: EndpointConfig = r.endpoint ?? { path: r.name };
+    return { name: r.name, path, endpoint, endpointPath, pathAt: [...endpointPath, "path"], raw: r };
   });
 }
 
 /** Value of a hint on a resource, falling back to resource_defaults; an explicit null resets the default. */
 function hint(r: ResourceView, defaults: ResourceDefaults | undefined, key: string): unknown {
-  if (r.raw && Object.hasOwn(r.raw, key)) return r.raw[key];
+  if (r.raw && Object.hasOwn(r.raw, key)) return (r.raw as Record<string, unknown>)[key];
   return defaults ? (defaults as Record<string, unknown>)[key] : undefined;
 }
 
@@ -105,7 +110,13 @@ export function semanticIssues(config: RestApiConfig): {
   if (dEndpoint) {
     checkAuth(dEndpoint.auth, ["resource_defaults", "endpoint", "auth"], errors);
     checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors);
-    checkPlaceholders(dEndpoint, ["resource_defaults", "endpoint"], names, errors);
+    checkPlaceholders(
+      dEndpoint,
+      ["resource_defaults", "endpoint"],
+      ["resource_defaults", "endpoint", "path"],
+      names,
+      errors,
+    );
   }
   checkHints(defaults as Record<string, unknown> | undefined, ["resource_defaults"], errors);
 
@@ -113,9 +124,9 @@ export function semanticIssues(config: RestApiConfig): {
   for (const r of resources) {
     checkAuth(r.endpoint.auth, [...r.endpointPath, "auth"], errors);
     checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors);
-    checkHints(r.raw, r.path, errors);
+    checkHints(r.raw as Record<string, unknown> | undefined, r.path, errors);
 
-    const refs = checkPlaceholders(r.endpoint, r.endpointPath, names, errors);
+    const refs = checkPlaceholders(r.endpoint, r.endpointPath, r.pathAt, names, errors);
     const found = new Map<string, PathSegment[]>();
     for (const ref of refs) if (!found.has(ref.parent)) found.set(ref.parent, ref.path);
     if (found.size > 1) {
@@ -159,7 +170,7 @@ export function semanticIssues(config: RestApiConfig): {
     }
     const hasIncremental = Boolean(ownIncremental) || incParams.length > 0;
     if (!hasIncremental) {
-      for (const use of incrementalUses(r.endpoint, r.endpointPath)) {
+      for (const use of incrementalUses(r.endpoint, r.endpointPath, r.pathAt)) {
         errors.push({
           path: use,
           message: `placeholder {incremental.…} used but resource "${r.name}" has no incremental`,
@@ -314,6 +325,7 @@ interface ParentRef {
 function checkPlaceholders(
   endpoint: EndpointConfig,
   at: PathSegment[],
+  pathAt: PathSegment[],
   names: string[],
   errors: SemanticIssue[],
 ): ParentRef[] {
@@ -330,7 +342,7 @@ function checkPlaceholders(
   }
 
   const places: [string, PathSegment[], boolean][] = [];
-  if (typeof endpoint.path === "string") places.push([endpoint.path, [...at, "path"], true]);
+  if (typeof endpoint.path === "string") places.push([endpoint.path, pathAt, true]);
   for (const [s, p] of stringsIn(endpoint.params ?? {}, [...at, "params"])) places.push([s, p, false]);
   for (const [s, p] of stringsIn(endpoint.json ?? {}, [...at, "json"])) places.push([s, p, false]);
   for (const [s, p] of stringsIn(endpoint.headers ?? {}, [...at, "headers"])) places.push([s, p, false]);
@@ -397,13 +409,17 @@ function unknownParent(parent: string, path: PathSegment[], names: string[], val
   };
 }
 
-function incrementalUses(endpoint: EndpointConfig, at: PathSegment[]): PathSegment[][] {
+function incrementalUses(
+  endpoint: EndpointConfig,
+  at: PathSegment[],
+  pathAt: PathSegment[],
+): PathSegment[][] {
   const uses: PathSegment[][] = [];
   const scan = (value: unknown, path: PathSegment[]) => {
     for (const [s, p] of stringsIn(value, path))
       if (placeholdersIn(s).some((ph) => ph.expression.startsWith("incremental."))) uses.push(p);
   };
-  if (typeof endpoint.path === "string") scan(endpoint.path, [...at, "path"]);
+  if (typeof endpoint.path === "string") scan(endpoint.path, pathAt);
   scan(endpoint.params ?? {}, [...at, "params"]);
   scan(endpoint.json ?? {}, [...at, "json"]);
   scan(endpoint.headers ?? {}, [...at, "headers"]);

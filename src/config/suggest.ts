@@ -40,6 +40,9 @@ export function closest(input: string, allowed: readonly string[]): string | und
     }
   }
   if (best === undefined) return undefined;
+  // A cut-short name (`start` for `start_value`) is a typo too, when it points at one name only.
+  const extensions = allowed.filter((c) => target.length >= 3 && norm(c).startsWith(target));
+  if (extensions.length === 1 && bestDistance > 0) return extensions[0];
   const limit = Math.max(1, Math.floor(Math.max(target.length, best.length) / 3));
   return bestDistance <= limit ? best : undefined;
 }
