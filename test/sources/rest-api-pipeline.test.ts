@@ -40,6 +40,7 @@ afterEach(() => sb.cleanup());
 
 function config(): RestApiConfigInput {
   return {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file spelling of a secret, on purpose
     client: { base_url: `${server.url}/v1`, auth: { type: "bearer", token: "${secrets.e2e_token}" } },
     resource_defaults: { primary_key: "id", write_disposition: "merge" },
     resources: [
