@@ -5,7 +5,7 @@ import type pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { SluiceError } from "../../core/errors.js";
 import type { DataType } from "../../schema/types.js";
-import { copyLineBuilder } from "./postgres-copy-format.js";
+import { ndjsonCopyTranscoder } from "./postgres-ndjson-copy.js";
 import { quoteIdent } from "./postgres-sql.js";
 
 /** Bytes of COPY text buffered before a write: big enough to amortize stream overhead, small for memory. */
@@ -29,7 +29,7 @@ export async function copyNdjsonFiles(
 ): Promise<number> {
   const columnList = columns.map((c) => quoteIdent(c.name)).join(", ");
   const copy = client.query(copyStreams.from(`COPY ${target} (${columnList}) FROM STDIN`));
-  const toLine = copyLineBuilder(columns);
+  const toLine = ndjsonCopyTranscoder(columns);
   let rows = 0;
   let failed: unknown;
   copy.on("error", (err) => {
@@ -53,11 +53,7 @@ export async function copyNdjsonFiles(
   return rows;
 }
 
-async function pumpFile(
-  file: string,
-  out: Writable,
-  toLine: (row: Record<string, unknown>) => string,
-): Promise<number> {
+async function pumpFile(file: string, out: Writable, toLine: (line: string) => string): Promise<number> {
   let rows = 0;
   let rest = "";
   let buf = "";
@@ -68,9 +64,8 @@ async function pumpFile(
   const convert = (line: string) => {
     lineNo++;
     if (line.length === 0) return;
-    let row: unknown;
     try {
-      row = JSON.parse(line);
+      buf += toLine(line);
     } catch (err) {
       throw new SluiceError(`Load package file ${file} line ${lineNo} is not valid JSON`, {
         code: "PACKAGE_CORRUPT",
@@ -78,7 +73,6 @@ async function pumpFile(
         cause: err,
       });
     }
-    buf += toLine(row as Record<string, unknown>);
     rows++;
   };
   for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 })) {
