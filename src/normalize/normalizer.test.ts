@@ -330,7 +330,9 @@ describe("schema contracts", () => {
     expect(row.n.schema().tables.items!.columns.extra).toBeUndefined();
 
     const value = setup({ schema_contract: { columns: "discard_value" } }, base);
+    value.n.markClean();
     expect(value.feed({ id: 2, extra: 1, name: "n" })).toEqual([true]);
+    expect(value.n.changed).toBe(false);
     expect(value.out.of("items")[0]).toMatchObject({ id: 2, name: "n" });
     expect(value.out.of("items")[0]!.extra).toBeUndefined();
     expect(value.n.schema().tables.items!.columns.extra).toBeUndefined();
@@ -344,7 +346,9 @@ describe("schema contracts", () => {
     const row = setup({ schema_contract: { data_type: "discard_row" } }, base);
     expect(row.feed({ id: "x" }, { id: 5 })).toEqual([false, true]);
     const value = setup({ schema_contract: { data_type: "discard_value" } }, base);
+    value.n.markClean();
     value.feed({ id: "x", name: "kept" });
+    expect(value.n.changed).toBe(false);
     expect(value.out.of("items")[0]).toMatchObject({ name: "kept" });
     expect(value.out.of("items")[0]!.id__v_text).toBeUndefined();
     const evolve = setup({ schema_contract: { data_type: "evolve", columns: "freeze" } }, base);
@@ -370,7 +374,9 @@ describe("schema contracts", () => {
     const row = setup({ schema_contract: { tables: "discard_row" } }, base);
     expect(row.feed({ id: 2, other: [1] })).toEqual([false]);
     const value = setup({ schema_contract: { tables: "discard_value" } }, base);
+    value.n.markClean();
     expect(value.feed({ id: 2, other: [1] })).toEqual([true]);
+    expect(value.n.changed).toBe(false);
     expect(value.out.of("items")).toHaveLength(1);
     expect(value.out.of("items__other")).toHaveLength(0);
   });

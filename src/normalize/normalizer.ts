@@ -125,6 +125,8 @@ export class Normalizer {
   private undo: Undo[] = [];
   private discard = false;
   private dirty = false;
+  /** Set by `claim` when it recorded a new claim (so a refused column can release it). */
+  private freshClaim = false;
   /** Bumped when hints or the schema change in ways cached per-key answers depend on. */
   private gen = 0;
   private lastHash: string;
@@ -523,7 +525,9 @@ export class Normalizer {
   private putNew(ks: KeyState, v: unknown, row: Record<string, unknown>): void {
     if (typeof v === "number" && !Number.isFinite(v)) return;
     const table = ks.node.table;
+    this.freshClaim = false;
     const name = ks.name ?? this.claimName(ks);
+    const claimedNow = this.freshClaim;
     const existing = table.schema.columns[name];
     if (existing !== undefined) {
       ks.column = existing;
@@ -548,6 +552,11 @@ export class Normalizer {
         });
       }
       if (mode === "discard_row") this.discard = true;
+      // A refused column must not leave its name claimed in the schema.
+      if (claimedNow) {
+        this.unclaim(table, name);
+        ks.name = undefined;
+      }
       return;
     }
     const col =
@@ -568,11 +577,13 @@ export class Normalizer {
     let col = ks.variants?.[vt];
     if (col === undefined) {
       const table = ks.node.table;
+      this.freshClaim = false;
       const name = this.claim(
         table,
         shortenIdentifier(`${base.name}${VARIANT_INFIX}${vt}`, this.maxLen),
         `${ks.ident}#${vt}`,
       );
+      const claimedNow = this.freshClaim;
       col = table.schema.columns[name];
       if (col === undefined) {
         if (!table.fresh && table.root.contract.data_type !== "evolve") {
@@ -588,6 +599,7 @@ export class Normalizer {
             });
           }
           if (mode === "discard_row") this.discard = true;
+          if (claimedNow) this.unclaim(table, name);
           return;
         }
         col = { name, data_type: vt, nullable: true, variant: true };
@@ -669,6 +681,7 @@ export class Normalizer {
       if (owner === undefined) {
         claims[name] = ident;
         this.dirty = true;
+        this.freshClaim = true;
         const claimed = name;
         this.undo.push(() => {
           delete claims[claimed];
@@ -679,8 +692,14 @@ export class Normalizer {
     }
   }
 
+  private unclaim(table: TableState, name: string): void {
+    const claims = table.schema.source_names;
+    if (claims !== undefined) delete claims[name];
+  }
+
   private childTable(ks: KeyState): TableState | undefined {
     const parent = ks.node.table;
+    this.freshClaim = false;
     const field =
       ks.field ??
       this.claim(
@@ -688,6 +707,7 @@ export class Normalizer {
         shortenIdentifier(joinPath(ks.node.prefix, normalizeIdentifier(ks.key)), this.maxLen),
         ks.ident,
       );
+    const claimedNow = this.freshClaim;
     ks.field = field;
     const name = shortenIdentifier(`${parent.name}${PATH_SEPARATOR}${field}`, this.maxLen);
     let state = this.tables.get(name);
@@ -700,6 +720,10 @@ export class Normalizer {
             throw new SchemaContractError({ resource: parent.resource, table: name, entity: "tables" });
           }
           if (mode === "discard_row") this.discard = true;
+          if (claimedNow) {
+            this.unclaim(parent, field);
+            ks.field = undefined;
+          }
           return undefined;
         }
         schema = {
