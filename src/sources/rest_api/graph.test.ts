@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ConfigIssue } from "../../core/errors.js";
 import { SluiceError } from "../../core/errors.js";
 import type { EndpointResource } from "./config-types.js";
-import { includeFromParent, planResources } from "./graph.js";
+import { includeFromParent, isSingleEntityPath, planResources } from "./graph.js";
 
 function plan(resources: Array<string | EndpointResource>) {
   const issues: ConfigIssue[] = [];
@@ -57,6 +57,23 @@ describe("parent/child graph", () => {
     ]);
     expect(issues.map((i) => i.message).join("\n")).toMatch(/several parents \(p, q\)/);
     expect(issues.map((i) => i.message).join("\n")).toMatch(/"p" is defined twice/);
+  });
+
+  it("guesses single-entity paths as dlt does", () => {
+    const { plans } = plan([
+      "users",
+      { name: "a", endpoint: "users/{resources.users.id}" },
+      { name: "b", endpoint: "users/{resources.users.id}/" },
+      { name: "c", endpoint: "users/{resources.users.id}/posts" },
+      { name: "d", endpoint: "users/x{resources.users.id}" },
+    ]);
+    expect(plans.map((p) => [p.resource.name, isSingleEntityPath(p.endpoint)])).toEqual([
+      ["users", false],
+      ["a", true],
+      ["b", true],
+      ["c", false],
+      ["d", false],
+    ]);
   });
 
   it("include_from_parent adds _<parent>_<field> columns, failing clearly on a missing field", () => {

@@ -121,8 +121,9 @@ export function includeFromParent(
 
 /** dlt's guess that a path ending in a placeholder (`/users/{id}`) returns one entity, not a list. */
 export function isSingleEntityPath(ep: CompiledEndpoint): boolean {
-  const last = ep.path[ep.path.length - 1];
-  const before = ep.path[ep.path.length - 2];
+  const segs = ep.path[ep.path.length - 1] === "/" ? ep.path.slice(0, -1) : ep.path;
+  const last = segs[segs.length - 1];
+  const before = segs[segs.length - 2];
   return (
     typeof last === "object" && (before === undefined || (typeof before === "string" && before.endsWith("/")))
   );

@@ -11,6 +11,8 @@ describe("cursor comparison and lag", () => {
     expect(compareCursor("2024-01-01T00:00:00Z", "2024-01-01T00:00:00+00:00")).toBe(0);
     expect(compareCursor("2024-01-02", "2024-01-01T23:00:00Z")).toBeGreaterThan(0);
     expect(compareCursor("b", "a")).toBeGreaterThan(0);
+    expect(compareCursor(10, "9")).toBeGreaterThan(0);
+    expect(compareCursor("10", 10)).toBe(0);
   });
   it("moves values back by lag", () => {
     expect(applyLag(100, 10)).toBe(90);

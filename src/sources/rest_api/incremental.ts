@@ -26,9 +26,16 @@ function asTime(v: unknown): number | undefined {
   return undefined;
 }
 
+function isNumericText(v: unknown): v is string {
+  return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+}
+
 /** Orders cursor values: numbers by value, ISO dates by instant (so `Z` and `+00:00` agree), else text. */
 export function compareCursor(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
+  // A file config may spell a numeric initial_value as a string ("5"); compare it as the number it is.
+  if (typeof a === "number" && isNumericText(b)) return a - Number(b);
+  if (typeof b === "number" && isNumericText(a)) return Number(a) - b;
   const ta = asTime(a);
   const tb = asTime(b);
   if (ta !== undefined && tb !== undefined) return ta - tb;
