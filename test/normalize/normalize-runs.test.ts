@@ -20,7 +20,10 @@ function normalizeRun(
     for (const r of records) {
       const kept = n.normalize(name, r, loadId, (table, row) => {
         let lines = files.get(table);
-        if (lines === undefined) files.set(table, (lines = []));
+        if (lines === undefined) {
+          lines = [];
+          files.set(table, lines);
+        }
         lines.push(JSON.stringify(row));
       });
       if (!kept) discarded++;
