@@ -1,5 +1,7 @@
 import { SluiceError } from "../core/errors.js";
 import { type DuckdbOptions, duckdb } from "./duckdb/duckdb-destination.js";
+import { filesystemFromOptions } from "./filesystem/index.js";
+import { postgresFromOptions } from "./postgres/index.js";
 import type { Destination } from "./types.js";
 
 /** Options per destination name; each factory reads its own key. */
@@ -17,7 +19,13 @@ function duckdbFromOptions(o: DestinationOptions): Destination {
   return duckdb({ ...(o.duckdb ?? {}), ...(path ? { path } : {}) });
 }
 
-const registry = new Map<string, DestinationFactory>([["duckdb", duckdbFromOptions]]);
+const registry = new Map<string, DestinationFactory>([
+  ["duckdb", duckdbFromOptions],
+  ["postgres", postgresFromOptions],
+  ["filesystem", filesystemFromOptions],
+  // `--destination file:///data/lake` names a filesystem bucket.
+  ["file", filesystemFromOptions],
+]);
 
 /** Adds a destination by name (postgres, filesystem register themselves here). */
 export function registerDestination(name: string, factory: DestinationFactory): void {

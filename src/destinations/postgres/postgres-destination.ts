@@ -317,14 +317,20 @@ class PostgresClient implements DestinationClient {
 
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {
     if (!(await this.tableExists(STATE_TABLE)) || !(await this.tableExists(VERSION_TABLE))) return null;
-    const st = await this.client.query<{ state: PipelineState }>(
-      `SELECT state FROM ${qualified(this.schema, STATE_TABLE)} WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
+    // The schema committed with the newest state: looked up through that load's schema hash, because a
+    // schema version row is only written when the hash is new (a drop can return to an older hash).
+    const st = await this.client.query<{ state: PipelineState; hash: string | null }>(
+      `SELECT s.state, l.schema_version_hash AS hash FROM ${qualified(this.schema, STATE_TABLE)} s
+       LEFT JOIN ${qualified(this.schema, LOADS_TABLE)} l ON l.load_id = s._sluice_load_id
+       WHERE s.pipeline_name = $1 ORDER BY s.version DESC, s.created_at DESC LIMIT 1`,
       [this.ctx.pipelineName],
     );
-    const sc = await this.client.query<{ schema: StoredSchema }>(
-      `SELECT schema FROM ${qualified(this.schema, VERSION_TABLE)} ORDER BY inserted_at DESC, version DESC LIMIT 1`,
-    );
     const state = st.rows[0]?.state;
+    const sc = await this.client.query<{ schema: StoredSchema }>(
+      `SELECT schema FROM ${qualified(this.schema, VERSION_TABLE)}
+       ORDER BY (version_hash = $1) DESC, inserted_at DESC, version DESC LIMIT 1`,
+      [st.rows[0]?.hash ?? ""],
+    );
     const schema = sc.rows[0]?.schema;
     if (state === undefined || schema === undefined) return null;
     return { state, schema };
