@@ -400,12 +400,18 @@ export const endpointSchema = obj({
     .describe(
       "Actions taken on matching responses, checked in order before the status is treated as an error.",
     ),
-  incremental: incrementalSchema.nullable().optional(),
+  incremental: incrementalSchema
+    .nullable()
+    .optional()
+    .describe("Incremental loading of this endpoint by a cursor field; null removes a default."),
   auth: authSchema
     .nullable()
     .optional()
     .describe("Authentication for this endpoint only, instead of client.auth."),
-  error_handler: errorHandlerSchema.nullable().optional(),
+  error_handler: errorHandlerSchema
+    .nullable()
+    .optional()
+    .describe("Retry policy of this endpoint, over resource_defaults and client; null removes the default."),
 }).describe("The request that reads a resource.");
 
 // ---------------------------------------------------------------- resource hints
@@ -539,14 +545,27 @@ const resourceHintsShape = {
     .optional()
     .describe("Fetch the children of one parent page concurrently (bounded); default false."),
   table_name: z.string().optional().describe("Destination table; default the resource name, normalized."),
-  write_disposition: writeDispositionSchema.nullable().optional(),
+  write_disposition: writeDispositionSchema
+    .nullable()
+    .optional()
+    .describe('"append" (default), "replace", "merge", or {disposition, strategy}; null resets the default.'),
   primary_key: columnNames()
     .nullable()
     .optional()
     .describe("Primary key column or columns; required for merge."),
   merge_key: columnNames().nullable().optional().describe("Merge key column or columns."),
-  columns: columnsSchema.nullable().optional(),
-  schema_contract: schemaContractSchema.nullable().optional(),
+  columns: columnsSchema
+    .nullable()
+    .optional()
+    .describe(
+      "Column hints: a map of column → hint, or a JSON Schema of one record (field types, nullability).",
+    ),
+  schema_contract: schemaContractSchema
+    .nullable()
+    .optional()
+    .describe(
+      'Allowed schema changes: "evolve" (default), "freeze", "discard_row", "discard_value", or per part.',
+    ),
   max_table_nesting: nonNegInt()
     .nullable()
     .optional()

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "../core/errors.js";
-import { SENSITIVE_NAME } from "../core/redact.js";
+import { redact, SENSITIVE_NAME } from "../core/redact.js";
 import { formatPath, type PathSegment, type SourcePositions } from "./positions.js";
 import { type RestApiConfig, restApiConfigSchema, UNKNOWN_KEYS_MARK } from "./schema.js";
 import { isPlainObject, isSecretRef } from "./secrets.js";
@@ -68,8 +68,9 @@ interface Located {
 
 function locator(options: ValidateOptions): (issue: Located) => ConfigIssue {
   return (issue) => {
-    const out: ConfigIssue = { path: formatPath(issue.path), message: issue.message };
-    if (issue.hint !== undefined) out.hint = issue.hint;
+    // Issues are structured data callers may print themselves: redact here, not only in the error text.
+    const out: ConfigIssue = { path: formatPath(issue.path), message: redact(issue.message) };
+    if (issue.hint !== undefined) out.hint = redact(issue.hint);
     if (options.file !== undefined) out.file = options.file;
     const positions = options.positions;
     if (positions) {

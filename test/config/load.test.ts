@@ -78,7 +78,7 @@ describe("seed configs, one file format each, validate clean", () => {
 
 describe("every file format reads to the same config", () => {
   const expected = {
-    client: { base_url: "https://api.example.com", auth: { token: "${secrets.api_token}" } },
+    client: { base_url: "https://api.example.com", auth: { token: `$${"{"}secrets.api_token}` } },
     resource_defaults: { endpoint: { params: { per_page: 50 } } },
     resources: [
       "users",

@@ -51,7 +51,7 @@ describe("valid configs", () => {
     [
       "every auth: bearer without type, api_key, basic, dlt oauth2_client_credentials",
       {
-        client: { ...client, auth: { token: "${secrets.t}" } },
+        client: { ...client, auth: { token: `$${"{"}secrets.t}` } },
         resources: [
           {
             name: "a",
