@@ -287,11 +287,13 @@ describe("credentials stay with the API's origin", () => {
     api.handle((req, res) => {
       if (req.path === "/moved") {
         res.writeHead(302, { location: "/new-home" });
-        return res.end();
+        res.end();
+        return;
       }
       if (req.path === "/away") {
         res.writeHead(307, { location: `${other.url}/landing` });
-        return res.end();
+        res.end();
+        return;
       }
       sendJson(res, { data: [{ at: req.path }] });
     });
