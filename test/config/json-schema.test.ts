@@ -20,7 +20,10 @@ describe("schema/sluice-config.schema.json", () => {
       (typeof n.$ref === "string" && typeof defs[n.$ref.split("/").pop()!]?.description === "string");
     const missing: string[] = [];
     const walk = (n: unknown, at: string): void => {
-      if (Array.isArray(n)) n.forEach((v, i) => walk(v, `${at}[${i}]`));
+      if (Array.isArray(n)) {
+        for (const [i, v] of n.entries()) walk(v, `${at}[${i}]`);
+        return;
+      }
       if (typeof n !== "object" || n === null) return;
       for (const [k, v] of Object.entries(n as Node)) {
         if (k === "properties" && typeof v === "object" && v !== null) {
