@@ -1,11 +1,8 @@
 import { Argument, Command, Option } from "commander";
-import { initCommand } from "./commands/init.js";
-import { pipelineCommand } from "./commands/pipeline.js";
-import { runCommand } from "./commands/run.js";
-import { schemaCommand } from "./commands/schema.js";
-import { validateCommand } from "./commands/validate.js";
 import { readGlobalOptions } from "./global-options.js";
 import type { CliIO } from "./io.js";
+
+// Commands are imported when they run: `--help`, `init` and `validate` never load DuckDB or the pipeline.
 
 export const VERSION = "0.1.0";
 
@@ -73,6 +70,7 @@ Examples:
 ${EXIT_CODES}`,
     )
     .action(async (config: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { runCommand } = await import("./commands/run.js");
       setCode(await runCommand(config, opts, globals(cmd), io));
     });
 
@@ -90,6 +88,7 @@ Exits 0 when the config is valid, 1 when it is not (every problem is listed), 2 
 Missing secrets are reported as warnings: they are looked up again when the config runs.`,
     )
     .action(async (config: string, _opts: unknown, cmd: Command) => {
+      const { validateCommand } = await import("./commands/validate.js");
       setCode(await validateCommand(config, globals(cmd), io));
     });
 
@@ -110,9 +109,12 @@ Examples:
 
 The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\`).`,
     )
-    .action((name: string | undefined, opts: { format?: "yaml" | "json" | "toml"; force?: boolean }) => {
-      setCode(initCommand(name, opts, io));
-    });
+    .action(
+      async (name: string | undefined, opts: { format?: "yaml" | "json" | "toml"; force?: boolean }) => {
+        const { initCommand } = await import("./commands/init.js");
+        setCode(initCommand(name, opts, io));
+      },
+    );
 
   program
     .command("pipeline")
@@ -150,6 +152,7 @@ Examples:
         opts: Record<string, unknown>,
         cmd: Command,
       ) => {
+        const { pipelineCommand } = await import("./commands/pipeline.js");
         setCode(await pipelineCommand(name, action, targets, opts, globals(cmd), io));
       },
     );
@@ -168,6 +171,7 @@ Examples:
   $ sluice schema analytics --format json > schema.json`,
     )
     .action(async (name: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { schemaCommand } = await import("./commands/schema.js");
       setCode(await schemaCommand(name, opts, globals(cmd), io));
     });
 
