@@ -2,7 +2,7 @@ import type { DataRecord } from "../core/json.js";
 import type { ColumnHint, ResourceHints } from "../core/resource.js";
 import { resolveWriteDisposition } from "../core/resource.js";
 import { type ResolvedContract, resolveContract, SchemaContractError } from "../schema/contract.js";
-import { coerce as coerceImported, inferType, NO_FIT as NO_FIT_IMPORTED } from "../schema/infer.js";
+import * as infer from "../schema/infer.js";
 import {
   joinPath,
   normalizeIdentifier,
@@ -32,8 +32,11 @@ const LIST_IDX = system.LIST_IDX;
 const ROOT_ID = system.ROOT_ID;
 const VALUE_COLUMN = system.VALUE_COLUMN;
 const VARIANT_INFIX = system.VARIANT_INFIX;
-const NO_FIT = NO_FIT_IMPORTED;
-const coerce = coerceImported;
+const NO_FIT = infer.NO_FIT;
+const coerce = infer.coerce;
+const inferType = infer.inferType;
+const parseTimestamp = infer.parseTimestamp;
+const parseDate = infer.parseDate;
 const childRowId = childRowIdImported;
 
 /** dlt's default: effectively unbounded. */
@@ -73,6 +76,8 @@ interface NodeState {
   /** Nesting level of this object (dicts and lists both count, as in dlt). */
   readonly level: number;
   readonly keys: Map<string, KeyState>;
+  /** Key states by position in the last record seen at this node. */
+  readonly order: KeyState[];
 }
 
 interface KeyState {
@@ -353,7 +358,14 @@ export class Normalizer {
       emitted: false,
     } as unknown as TableState;
     state.root = parent === undefined ? state : parent.root;
-    (state as { node: NodeState }).node = { table: state, path: [], prefix: "", level, keys: new Map() };
+    (state as { node: NodeState }).node = {
+      table: state,
+      path: [],
+      prefix: "",
+      level,
+      keys: new Map(),
+      order: [],
+    };
     return state;
   }
 
@@ -394,12 +406,19 @@ export class Normalizer {
     row: Record<string, unknown>,
     lists: unknown[] | undefined,
   ): unknown[] | undefined {
-    const keys = node.keys;
+    const order = node.order;
+    let i = 0;
     for (const key in obj) {
+      // Records of one resource mostly repeat their key order: try the key state seen at this position
+      // (an identity check on interned key strings) before the map lookup.
+      let ks = order[i];
+      if (ks === undefined || ks.key !== key) {
+        ks = node.keys.get(key) ?? this.newKey(node, key);
+        order[i] = ks;
+      }
+      i++;
       const v = obj[key];
       if (v === null || v === undefined) continue;
-      let ks = keys.get(key);
-      if (ks === undefined) ks = this.newKey(node, key);
       if (typeof v !== "object") {
         this.put(ks, v, row);
       } else if (Array.isArray(v)) {
@@ -495,7 +514,23 @@ export class Normalizer {
         }
         break;
       case "bigint":
-        if (t === "number" && Number.isInteger(v)) {
+        if (t === "number") {
+          if (Number.isInteger(v)) row[col.name] = v;
+          else if (Number.isFinite(v)) this.putVariant(ks, col, v, row);
+          return;
+        }
+        break;
+      case "timestamp":
+        if (t === "string") {
+          const ts = parseTimestamp(v as string);
+          if (ts !== null) {
+            row[col.name] = ts;
+            return;
+          }
+        }
+        break;
+      case "date":
+        if (t === "string" && parseDate(v as string) !== null) {
           row[col.name] = v;
           return;
         }
@@ -612,6 +647,16 @@ export class Normalizer {
         delete variants[vt];
       });
     }
+    const t = typeof v;
+    if (
+      vt === "double" ||
+      vt === "bool" ||
+      (vt === "text" && t === "string") ||
+      (vt === "bigint" && t === "number")
+    ) {
+      row[col.name] = v;
+      return;
+    }
     const c = coerce(v, col.data_type);
     if (c !== NO_FIT) row[col.name] = c;
   }
@@ -655,6 +700,7 @@ export class Normalizer {
       prefix: joinPath(node.prefix, normalizeIdentifier(ks.key)),
       level: node.level + 1,
       keys: new Map(),
+      order: [],
     };
   }
 
