@@ -22,6 +22,12 @@ export interface DuckdbOptions {
   config?: Record<string, string>;
 }
 
+/**
+ * Bulk loads need no insertion order (dedup uses the `_sluice_rec` column), and dropping it lets DuckDB
+ * parse and write package files in parallel with less buffering.
+ */
+const DEFAULT_CONFIG: Record<string, string> = { preserve_insertion_order: "false" };
+
 export const duckdbCapabilities: DestinationCapabilities = {
   maxIdentifierLength: DUCKDB_MAX_IDENTIFIER_LENGTH,
   mergeStrategies: ["delete-insert", "upsert", "scd2"],
@@ -43,7 +49,10 @@ export function duckdb(options: DuckdbOptions = {}): Destination {
     capabilities: duckdbCapabilities,
     describeLocation: (ctx) => `${duckdbPath(ctx, options)} (schema ${ctx.datasetName})`,
     async connect(ctx) {
-      const conn = await DuckdbConnection.open(duckdbPath(ctx, options), options.config);
+      const conn = await DuckdbConnection.open(duckdbPath(ctx, options), {
+        ...DEFAULT_CONFIG,
+        ...options.config,
+      });
       return new DuckdbClient(conn, ctx);
     },
   };
