@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { secrets } from "../../src/config/index.js";
 import type { DataRecord, JsonObject } from "../../src/core/json.js";
 import { memoryLogger } from "../../src/core/logger.js";
 import type { Resource } from "../../src/core/resource.js";
@@ -14,10 +15,17 @@ import {
 const numbers = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, n: i + 1 }));
 let flaky = 0;
 
+/** The config-file spelling of a secret reference, `${secrets.<name>}`. */
+const fileSecret = (name: string) => ["$", "{secrets.", name, "}"].join("");
+
 function route(req: SeenRequest) {
   const q = req.query;
   const user = req.path.match(/^\/users\/(\d+)$/);
   if (user) return { body: { id: Number(user[1]), name: `user ${user[1]}`, active: true } };
+  if (req.path.startsWith("/echo/"))
+    return {
+      body: { data: [{ path: req.path, key: q.get("key"), header: req.headers["x-key"], json: req.body }] },
+    };
   if (req.path === "/users") return { body: [{ id: 7 }, { id: 8 }] };
   if (req.path === "/flaky") {
     flaky++;
@@ -209,5 +217,40 @@ describe("restApiSource details", () => {
     restApiSource(config, { logger });
     expect(JSON.stringify(config)).toBe(before);
     expect(logger.entries.some((e) => e.level === "warn" && e.msg.includes("merge"))).toBe(true);
+  });
+
+  it("keeps braces inside secrets literal in templated fields (files and TS references)", async () => {
+    const env = { BRACED: "a{b}c", OTHER: "x}}y" };
+    const source = restApiSource(
+      {
+        client: { base_url: server.url },
+        resources: [
+          {
+            name: "echo",
+            endpoint: {
+              path: `/echo/${fileSecret("braced")}`,
+              method: "POST",
+              params: { key: secrets.other! },
+              headers: { "X-Key": `k-${fileSecret("braced")}-{{lit}}` },
+              json: { type: "query", token: fileSecret("other") },
+              paginator: "single_page",
+              data_selector: "data",
+            },
+          },
+        ],
+      },
+      { env },
+    );
+    try {
+      const [row] = await readAll(source.resources[0] as Resource, sourceContext());
+      expect(row).toEqual({
+        path: "/echo/a%7Bb%7Dc",
+        key: "x}}y",
+        header: "k-a{b}c-{lit}",
+        json: { type: "query", token: "x}}y" },
+      });
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { resolveSecrets, validateConfig } from "../../config/index.js";
+import { validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
@@ -27,6 +27,7 @@ import { cursorSlot, IncrementalRun } from "./incremental.js";
 import { PlaceholderMissing, type PlaceholderValues, readPath, valueText } from "./placeholders.js";
 import { applyProcessingSteps, excludeColumns } from "./processing.js";
 import { renderRequest } from "./request-template.js";
+import { resolveConfigSecrets, type SecretOptions } from "./secret-templates.js";
 
 export interface RestApiSourceOptions {
   /** Source name (default `rest_api`, as dlt). */
@@ -49,10 +50,10 @@ export interface RestApiSource extends Source {
  */
 export function restApiSource(config: RestApiConfigInput, options: RestApiSourceOptions = {}): RestApiSource {
   const validated = validateConfig(config, options.logger ? { onWarning: warnTo(options.logger) } : {});
-  const secretOptions: { env?: Record<string, string | undefined>; cwd?: string } = {};
+  const secretOptions: SecretOptions = {};
   if (options.env) secretOptions.env = options.env;
   if (options.cwd) secretOptions.cwd = options.cwd;
-  const cfg: RestApiConfig = resolveSecrets(validated, secretOptions);
+  const cfg: RestApiConfig = resolveConfigSecrets(validated, secretOptions);
 
   const issues: ConfigIssue[] = [];
   const plans = planResources(cfg.resources, cfg.resource_defaults, issues);
