@@ -151,21 +151,34 @@ describe("concurrency", () => {
   it("limits requests in flight per host", async () => {
     let inFlight = 0;
     let peak = 0;
+    let gate = 0;
+    let held: Array<() => void> = [];
+    // Requests are held until `gate` of them are in flight (or 1 s passed), so the peak is deterministic.
     server.handle((_req, res) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      setTimeout(() => {
+      const release = () => {
         inFlight--;
         sendJson(res, { ok: true });
-      }, 20);
+      };
+      held.push(release);
+      const flush = () => {
+        const batch = held;
+        held = [];
+        for (const r of batch) r();
+      };
+      if (inFlight >= gate) setTimeout(flush, 20);
+      else setTimeout(() => held.includes(release) && flush(), 1000);
     });
+    gate = 3;
     const limited = new RestClient({ base_url: server.url, max_in_flight_per_host: 3 });
     await Promise.all(Array.from({ length: 12 }, (_, i) => limited.request({ path: `/c${i}` })));
     await limited.close();
     expect(peak).toBe(3);
     peak = 0;
+    gate = 8;
     const wide = new RestClient({ base_url: server.url });
-    await Promise.all(Array.from({ length: 12 }, (_, i) => wide.request({ path: `/w${i}` })));
+    await Promise.all(Array.from({ length: 16 }, (_, i) => wide.request({ path: `/w${i}` })));
     await wide.close();
     expect(peak).toBe(8);
   });
