@@ -13,6 +13,8 @@ export class UsageError extends SluiceError {
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof ConfigError || err instanceof MissingSecretError || err instanceof UsageError)
     return EXIT.usage;
+  // Unreadable config files, a bad secrets file, an unknown destination: the run never started.
+  if (err instanceof SluiceError && /^(CONFIG_|SECRET)/.test(err.code)) return EXIT.usage;
   return EXIT.failure;
 }
 
