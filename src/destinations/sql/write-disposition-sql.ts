@@ -86,8 +86,7 @@ function dedupStaging(plan: TreePlan, t: DispositionTargets, rootStaging: string
     const src = t.source(d.name);
     if (src !== null)
       out.push(
-        // Children follow their root record by id: staging row numbers count rows per table, not per record.
-        `DELETE FROM ${src} WHERE ${quoteIdent(C_ROOT_ID)} NOT IN (SELECT ${quoteIdent(C_ID)} FROM ${rootStaging})`,
+        `DELETE FROM ${src} WHERE ${quoteIdent(C_STAGING_ROW)} NOT IN (SELECT ${quoteIdent(C_STAGING_ROW)} FROM ${rootStaging})`,
       );
   }
   return out;
@@ -168,8 +167,7 @@ function scd2(plan: TreePlan, dialect: SqlDialect, t: DispositionTargets): strin
     const src = t.source(d.name);
     if (src !== null)
       out.push(
-        // Children follow their root record by id: staging row numbers count rows per table, not per record.
-        `DELETE FROM ${src} WHERE ${quoteIdent(C_ROOT_ID)} NOT IN (SELECT ${quoteIdent(C_ID)} FROM ${rootStaging})`,
+        `DELETE FROM ${src} WHERE ${quoteIdent(C_STAGING_ROW)} NOT IN (SELECT ${quoteIdent(C_STAGING_ROW)} FROM ${rootStaging})`,
       );
   }
   const scope =
