@@ -445,3 +445,21 @@ describe("schema versions", () => {
     expect(base).toEqual(copy);
   });
 });
+
+describe("odd records", () => {
+  it("wraps bare values and lists yielded as records into a value column", () => {
+    const { out, feed } = setup();
+    feed(5 as unknown as DataRecord, ["a"] as unknown as DataRecord);
+    expect(out.of("items")[0]!.value).toBe(5);
+    expect(out.of("items__value")[0]!.value).toBe("a");
+  });
+
+  it("keeps prototype-looking keys as plain data", () => {
+    const { out, feed } = setup();
+    feed(JSON.parse('{"__proto__": {"polluted": 1}, "constructor": "c"}') as DataRecord);
+    const row = out.of("items")[0]!;
+    expect(row.constructor).toBe("c");
+    expect(row._protox__polluted).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

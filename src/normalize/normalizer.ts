@@ -186,7 +186,7 @@ export class Normalizer {
     const contract = resolveContract(hints.schema_contract);
     const binding: ResourceBinding = { resource: resourceName, tableName, hints, contract, table: undefined };
     this.bindings.set(resourceName, binding);
-    if (this.stored.tables[tableName] !== undefined || contract.tables === "evolve") {
+    if (own(this.stored.tables, tableName) !== undefined || contract.tables === "evolve") {
       binding.table = this.openRootTable(binding);
     }
     return tableName;
@@ -201,6 +201,10 @@ export class Normalizer {
     if (binding === undefined) {
       this.registerResource(resourceName, {});
       binding = this.bindings.get(resourceName)!;
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      // A bare value (or list) yielded as a record is stored like dlt does: as `{ value: … }`.
+      record = { value: record };
     }
     this.discard = false;
     this.outLen = 0;
@@ -242,7 +246,7 @@ export class Normalizer {
   private openRootTable(binding: ResourceBinding): TableState {
     const { hints, tableName } = binding;
     const wd = resolveWriteDisposition(hints.write_disposition);
-    let schema = this.stored.tables[tableName];
+    let schema = own(this.stored.tables, tableName);
     if (schema === undefined) {
       schema = {
         name: tableName,
@@ -328,7 +332,7 @@ export class Normalizer {
 
   /** Hinted columns exist before data (when typed); key flags land on existing columns. */
   private applyColumnHint(schema: TableSchema, name: string, hint: ColumnHint): void {
-    const existing = schema.columns[name];
+    const existing = own(schema.columns, name);
     if (existing === undefined) {
       if (hint.data_type === undefined) return;
       schema.columns[name] = columnFromHint(name, hint.data_type, hint);
@@ -488,7 +492,7 @@ export class Normalizer {
     let json: boolean;
     if (ks.node.level >= ks.node.table.maxNesting) json = true;
     else {
-      const col = ks.column ?? ks.node.table.schema.columns[ks.candidate];
+      const col = ks.column ?? own(ks.node.table.schema.columns, ks.candidate);
       if (col !== undefined) json = col.data_type === "json";
       else json = ks.node.table.root.hints.get(ks.candidate)?.data_type === "json";
     }
@@ -563,7 +567,7 @@ export class Normalizer {
     this.freshClaim = false;
     const name = ks.name ?? this.claimName(ks);
     const claimedNow = this.freshClaim;
-    const existing = table.schema.columns[name];
+    const existing = own(table.schema.columns, name);
     if (existing !== undefined) {
       ks.column = existing;
       this.undo.push(() => {
@@ -619,7 +623,7 @@ export class Normalizer {
         `${ks.ident}#${vt}`,
       );
       const claimedNow = this.freshClaim;
-      col = table.schema.columns[name];
+      col = own(table.schema.columns, name);
       if (col === undefined) {
         if (!table.fresh && table.root.contract.data_type !== "evolve") {
           const mode = table.root.contract.data_type;
@@ -722,7 +726,7 @@ export class Normalizer {
     const claims = table.schema.source_names;
     let name = candidate;
     for (let i = 1; ; i++) {
-      const owner = claims[name];
+      const owner = own(claims, name);
       if (owner === ident) return name;
       if (owner === undefined) {
         claims[name] = ident;
@@ -758,7 +762,7 @@ export class Normalizer {
     const name = shortenIdentifier(`${parent.name}${PATH_SEPARATOR}${field}`, this.maxLen);
     let state = this.tables.get(name);
     if (state === undefined) {
-      let schema = this.stored.tables[name];
+      let schema = own(this.stored.tables, name);
       if (schema === undefined) {
         const mode = parent.root.contract.tables;
         if (mode !== "evolve") {
@@ -858,11 +862,16 @@ function inheritRoot(t: TableState, root: TableState): void {
 function rootOf(schema: StoredSchema, table: TableSchema): string {
   let t = table;
   for (let i = 0; i < 1000 && t.parent !== undefined; i++) {
-    const p = schema.tables[t.parent];
+    const p = own(schema.tables, t.parent);
     if (p === undefined) return t.parent;
     t = p;
   }
   return t.name;
+}
+
+/** Own-property lookup: schema dictionaries are plain objects, and `constructor` is a fine column name. */
+function own<T>(dict: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(dict, key) ? dict[key] : undefined;
 }
 
 function asList(k: string | string[] | undefined): string[] {

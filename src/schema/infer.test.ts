@@ -49,6 +49,7 @@ describe("parseTimestamp", () => {
     expect(parseTimestamp("2024-12-31T23:30:00-01:00")).toBe("2025-01-01T00:30:00Z");
     expect(parseTimestamp("2024-05-01t10:00:00z")).toBe("2024-05-01T10:00:00Z");
     expect(parseTimestamp("2024-05-01T10:00:00.5Z")).toBe("2024-05-01T10:00:00.5Z");
+    expect(parseTimestamp("2024-05-01T10:00:00.123456789Z")).toBe("2024-05-01T10:00:00.123456Z");
   });
 
   it("rejects strings that are not timestamps with a zone", () => {

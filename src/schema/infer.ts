@@ -96,7 +96,7 @@ function isCanonicalUtc(s: string): boolean {
   const sec = digits2(s, 17);
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
   if (n > 20) {
-    if (s.charCodeAt(19) !== 46 || n === 21 || n > 30) return false;
+    if (s.charCodeAt(19) !== 46 || n === 21 || n > 27) return false;
     for (let i = 20; i < n - 1; i++) {
       const c = s.charCodeAt(i);
       if (c < 48 || c > 57) return false;
@@ -111,8 +111,8 @@ export function parseDate(s: string): string | null {
 }
 
 /**
- * A timestamp string with a zone, normalized to UTC `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fraction digits kept,
- * up to 9), or null when `s` is not one. Already-canonical UTC strings are returned as they are.
+ * A timestamp string with a zone, normalized to UTC `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (fraction digits kept
+ * up to microseconds), or null when `s` is not one. Canonical UTC strings are returned as they are.
  */
 export function parseTimestamp(s: string): string | null {
   if (isCanonicalUtc(s)) return s;
@@ -125,7 +125,8 @@ export function parseTimestamp(s: string): string | null {
   const mi = Number(m[5]);
   const sec = m[6] === undefined ? 0 : Number(m[6]);
   if (!validYmd(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
-  const fraction = m[7] === undefined ? "" : `.${m[7]}`;
+  // Destinations store microseconds; finer digits are cut, not rounded, so values never move forward.
+  const fraction = m[7] === undefined ? "" : `.${m[7].slice(0, 6)}`;
   let offsetMin = 0;
   if (m[9] !== undefined) {
     const oh = Number(m[10]);
