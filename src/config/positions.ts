@@ -138,7 +138,7 @@ export function parseYamlWithPositions(text: string): {
   errors: { message: string; line: number; column: number }[];
 } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const errors = doc.errors.map((e) => {
     const at = lineCounter.linePos(e.pos[0]);
     const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");

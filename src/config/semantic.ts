@@ -39,23 +39,31 @@ interface ResourceView {
 }
 
 function viewResources(config: RestApiConfig): ResourceView[] {
-  return config.resources.map((r, i) => {
+  const views: ResourceView[] = [];
+  config.resources.forEach((r, i) => {
     const path: PathSegment[] = ["resources", i];
-    if (typeof r === "string")
-      return { name: r, path, endpoint: { path: r }, endpointPath: path, pathAt: path, raw: undefined };
+    if (typeof r === "string") {
+      views.push({ name: r, path, endpoint: { path: r }, endpointPath: path, pathAt: path, raw: undefined });
+      return;
+    }
+    // Checks also run on configs the schema rejected, so skip what is not even a resource.
+    if (!isPlainObject(r) || typeof r.name !== "string") return;
     const endpointPath = [...path, "endpoint"];
-    if (typeof r.endpoint === "string")
-      return {
+    if (typeof r.endpoint === "string") {
+      views.push({
         name: r.name,
         path,
         endpoint: { path: r.endpoint },
         endpointPath,
         pathAt: endpointPath,
         raw: r,
-      };
-    const endpoint: EndpointConfig = r.endpoint ?? { path: r.name };
-    return { name: r.name, path, endpoint, endpointPath, pathAt: [...endpointPath, "path"], raw: r };
+      });
+      return;
+    }
+    const endpoint: EndpointConfig = isPlainObject(r.endpoint) ? r.endpoint : { path: r.name };
+    views.push({ name: r.name, path, endpoint, endpointPath, pathAt: [...endpointPath, "path"], raw: r });
   });
+  return views;
 }
 
 /** Value of a hint on a resource, falling back to resource_defaults; an explicit null resets the default. */
@@ -220,8 +228,8 @@ export function semanticIssues(config: RestApiConfig): {
   return { errors, warnings };
 }
 
-function checkUrl(url: string, path: PathSegment[], errors: SemanticIssue[]): void {
-  if (url.includes("${")) return;
+function checkUrl(url: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (typeof url !== "string" || url.includes("${")) return;
   let ok = false;
   try {
     const u = new URL(url);
@@ -331,7 +339,8 @@ function checkPlaceholders(
 ): ParentRef[] {
   const refs: ParentRef[] = [];
   const resolveParams = new Set<string>();
-  for (const [key, value] of Object.entries(endpoint.params ?? {})) {
+  const params = isPlainObject(endpoint.params) ? endpoint.params : {};
+  for (const [key, value] of Object.entries(params)) {
     if (isPlainObject(value) && value.type === "resolve") {
       resolveParams.add(key);
       const parent = String(value.resource);
@@ -343,7 +352,7 @@ function checkPlaceholders(
 
   const places: [string, PathSegment[], boolean][] = [];
   if (typeof endpoint.path === "string") places.push([endpoint.path, pathAt, true]);
-  for (const [s, p] of stringsIn(endpoint.params ?? {}, [...at, "params"])) places.push([s, p, false]);
+  for (const [s, p] of stringsIn(params, [...at, "params"])) places.push([s, p, false]);
   for (const [s, p] of stringsIn(endpoint.json ?? {}, [...at, "json"])) places.push([s, p, false]);
   for (const [s, p] of stringsIn(endpoint.headers ?? {}, [...at, "headers"])) places.push([s, p, false]);
 

@@ -29,7 +29,8 @@ export function checkConfig(input: unknown, options: ValidateOptions = {}): Chec
   const locate = locator(options);
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((issue) => explain(issue, [], input));
-    return { errors: sortIssues(dedupe(issues.map(locate))), warnings: [] };
+    const all = inInputOrder([...issues, ...salvagedSemantics(input, issues)], input);
+    return { errors: dedupe(all.map(locate)), warnings: [] };
   }
   const config = clonePlain(parsed.data) as RestApiConfig;
   const semantic = semanticIssues(config);
@@ -38,8 +39,8 @@ export function checkConfig(input: unknown, options: ValidateOptions = {}): Chec
     message: s.message,
     ...(s.hint === undefined ? {} : { hint: s.hint }),
   });
-  const errors = sortIssues(semantic.errors.map(toIssue).map(locate));
-  const warnings = sortIssues(semantic.warnings.map(toIssue).map(locate));
+  const errors = inInputOrder(semantic.errors.map(toIssue), input).map(locate);
+  const warnings = inInputOrder(semantic.warnings.map(toIssue), input).map(locate);
   return errors.length > 0 ? { errors, warnings } : { config, errors, warnings };
 }
 
@@ -56,6 +57,33 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): R
     throw new ConfigError(result.errors, `Invalid config${where} (${n} problem${n === 1 ? "" : "s"})`);
   }
   return result.config;
+}
+
+/**
+ * Reference checks (parents, cycles, names) on a config the schema rejected, so one run reports
+ * everything. Issues at or under a place the schema already reported are dropped as noise.
+ */
+function salvagedSemantics(input: unknown, schemaIssues: Located[]): Located[] {
+  if (!isPlainObject(input) || !isPlainObject(input.client) || !Array.isArray(input.resources)) return [];
+  let found: ReturnType<typeof semanticIssues>;
+  try {
+    found = semanticIssues(input as RestApiConfig);
+  } catch {
+    return [];
+  }
+  const reported = schemaIssues.map((i) => formatPath(i.path));
+  const overlaps = (p: string) =>
+    reported.some(
+      (r) =>
+        r === p ||
+        r.startsWith(`${p}.`) ||
+        r.startsWith(`${p}[`) ||
+        p.startsWith(`${r}.`) ||
+        p.startsWith(`${r}[`),
+    );
+  return found.errors
+    .filter((e) => !overlaps(formatPath(e.path)))
+    .map((e) => ({ path: e.path, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) }));
 }
 
 interface Located {
@@ -284,17 +312,28 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
   });
 }
 
-function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+/**
+ * Orders issues as their places appear in the input (file order for parsed files), so a list of
+ * problems reads top to bottom. A missing key sorts with the object that lacks it.
+ */
+function inInputOrder(issues: Located[], input: unknown): Located[] {
+  const order = new Map<string, number>();
+  const walk = (node: unknown, path: PathSegment[]): void => {
+    order.set(formatPath(path), order.size);
+    if (Array.isArray(node)) for (const [i, v] of node.entries()) walk(v, [...path, i]);
+    else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
+  };
+  walk(input, []);
+  const rank = (path: PathSegment[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const r = order.get(formatPath(path.slice(0, n)));
+      if (r !== undefined) return r;
+    }
+    return 0;
+  };
   return issues
-    .map((issue, order) => ({ issue, order }))
-    .sort((a, b) => {
-      const la = a.issue.line ?? Number.MAX_SAFE_INTEGER;
-      const lb = b.issue.line ?? Number.MAX_SAFE_INTEGER;
-      if (la !== lb) return la - lb;
-      const ca = a.issue.column ?? 0;
-      const cb = b.issue.column ?? 0;
-      return ca !== cb ? ca - cb : a.order - b.order;
-    })
+    .map((issue, i) => ({ issue, i, r: rank(issue.path) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.issue);
 }
 

@@ -100,6 +100,20 @@ describe("every file format reads to the same config", () => {
     expect(validateConfig(loaded.config)).toEqual(expected);
   });
 
+  it("YAML anchors and merge keys share settings between resources", async () => {
+    const loaded = await loadConfig(
+      write(
+        "anchors.yaml",
+        "client: {base_url: https://x.example}\nresources:\n  - name: a\n    endpoint: &ep {data_selector: data, paginator: {type: offset, limit: 5}}\n  - name: b\n    endpoint:\n      <<: *ep\n      path: /b\n",
+      ),
+    );
+    const config = validateConfig(loaded.config);
+    expect(config.resources[1]).toEqual({
+      name: "b",
+      endpoint: { data_selector: "data", paginator: { type: "offset", limit: 5 }, path: "/b" },
+    });
+  });
+
   it("turns TOML dates into ISO strings (cursor values are strings)", async () => {
     const loaded = await loadConfig(
       write(

@@ -435,6 +435,22 @@ describe("all errors at once", () => {
     for (const issue of err.issues) expect(err.message).toContain(`api.yaml ${issue.path}`);
   });
 
+  it("reports schema and reference problems together", () => {
+    const errors = errorsOf({
+      client: { base_url: "https://x.example", paginator: "ofset" },
+      resources: [
+        "a",
+        { name: "b", endpoint: "/b/{resources.aa.id}" },
+        { name: "c", endpoint: { method: "GOT" } },
+      ],
+    });
+    expect(errors.map((e) => `${e.path}: ${e.hint}`)).toEqual([
+      'client.paginator: did you mean "offset"?',
+      'resources[1].endpoint: did you mean "a"?',
+      'resources[2].endpoint.method: did you mean "GET"?',
+    ]);
+  });
+
   it("reports every semantic problem in one ConfigError", () => {
     const errors = errorsOf({
       client,
