@@ -434,6 +434,70 @@ describe.each(targets)("destination contract: $name", (target) => {
     expect(first._sluice_valid_from).not.toBeNull();
   });
 
+  it("merge scd2 keeps children with their root version: new versions bring theirs, history keeps its own", async () => {
+    const root = rootTable("hist_kids", { id: "bigint", v: "text" }, mergeOpts("scd2"));
+    const kids = childTable("hist_kids__items", root, { value: "text" });
+    const [a, aKids] = withChildren({ id: 1, v: "a" }, ["a1", "a2", "a3"]);
+    await client.commitPackage(
+      pkg(
+        [root, kids],
+        [
+          { table: "hist_kids", rows: [a] },
+          { table: "hist_kids__items", rows: aKids },
+        ],
+      ),
+    );
+    const [a2, a2Kids] = withChildren({ id: 1, v: "a-changed" }, ["b1", "b2", "b3", "b4"]);
+    await client.commitPackage(
+      pkg(
+        [root, kids],
+        [
+          { table: "hist_kids", rows: [a2] },
+          { table: "hist_kids__items", rows: a2Kids },
+        ],
+      ),
+    );
+    // An unchanged rerun adds neither a version nor children.
+    const [a3, a3Kids] = withChildren({ id: 1, v: "a-changed" }, ["b1", "b2", "b3", "b4"]);
+    await client.commitPackage(
+      pkg(
+        [root, kids],
+        [
+          { table: "hist_kids", rows: [a3] },
+          { table: "hist_kids__items", rows: a3Kids },
+        ],
+      ),
+    );
+    const versions = await rows("hist_kids", "v");
+    expect(versions.map((x) => [x.v, x._sluice_valid_to === null])).toEqual([
+      ["a", false],
+      ["a-changed", true],
+    ]);
+    const items = await rows("hist_kids__items", "value");
+    expect(items.map((x) => [x.value, x._sluice_root_id])).toEqual([
+      ["a1", a._sluice_id],
+      ["a2", a._sluice_id],
+      ["a3", a._sluice_id],
+      ["b1", a2._sluice_id],
+      ["b2", a2._sluice_id],
+      ["b3", a2._sluice_id],
+      ["b4", a2._sluice_id],
+    ]);
+  });
+
+  it("merge upsert without a primary_key falls back to delete-insert on the merge_key", async () => {
+    const root = rootTable(
+      "ups_mk",
+      { k: { data_type: "text", merge_key: true }, v: "text" },
+      mergeOpts("upsert"),
+    );
+    await client.commitPackage(
+      pkg([root], [{ table: "ups_mk", rows: [r({ k: "a", v: "1" }), r({ k: "a", v: "2" })] }]),
+    );
+    await client.commitPackage(pkg([root], [{ table: "ups_mk", rows: [r({ k: "a", v: "3" })] }]));
+    expect(pick(await rows("ups_mk", "v"), ["k", "v"])).toEqual([{ k: "a", v: "3" }]);
+  });
+
   it("merge scd2 with a merge_key only retires rows within the keys in the load", async () => {
     const root = rootTable(
       "hist_mk",
@@ -458,9 +522,10 @@ function mergeOpts(strategy: "delete-insert" | "upsert" | "scd2" = "delete-inser
 }
 
 let idSeq = 0;
+/** A root row: ids as the normalizer writes them, `_sluice_rec` = the source record's sequence number. */
 function r(row: Row): Row {
   idSeq++;
-  return { _sluice_id: `r${idSeq}`, ...row };
+  return { _sluice_id: `r${idSeq}`, _sluice_rec: idSeq, ...row };
 }
 
 /** A root row and its list items as child rows linked by parent and root id. */
@@ -469,6 +534,14 @@ function withChildren(row: Row, values: string[]): [Row, Row[]] {
   const id = root._sluice_id as string;
   return [
     root,
-    values.map((value, i) => r({ value, _sluice_parent_id: id, _sluice_root_id: id, _sluice_list_idx: i })),
+    values.map((value, i) =>
+      r({
+        value,
+        _sluice_parent_id: id,
+        _sluice_root_id: id,
+        _sluice_list_idx: i,
+        _sluice_rec: root._sluice_rec,
+      }),
+    ),
   ];
 }

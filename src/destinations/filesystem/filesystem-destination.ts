@@ -194,8 +194,12 @@ class FilesystemClient implements DestinationClient {
         buf = [];
         rows = 0;
       };
+      // Only the table's columns: package rows may carry loader-only fields.
+      const names = Object.keys(table.columns);
       for await (const row of ndjsonRows(inputs)) {
-        buf.push(`${JSON.stringify(row)}\n`);
+        const out: Record<string, unknown> = {};
+        for (const n of names) if (row[n] !== undefined) out[n] = row[n];
+        buf.push(`${JSON.stringify(out)}\n`);
         if (++rows >= this.rowsPerFile) await flush();
       }
       if (rows > 0) await flush();

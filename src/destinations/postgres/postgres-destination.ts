@@ -1,7 +1,9 @@
 import type pg from "pg";
-import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
+import { C_STAGING_ROW } from "../sql/system-tables.js";
+import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
+import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
 import type {
   Destination,
   DestinationCapabilities,
@@ -9,7 +11,6 @@ import type {
   DestinationContext,
   LoadPackage,
   LoadRecord,
-  PackageTable,
   PipelineState,
 } from "../types.js";
 import {
@@ -21,27 +22,11 @@ import {
 } from "./postgres-connection.js";
 import { copyNdjsonFiles } from "./postgres-loader.js";
 import {
-  createStagingSql,
-  dedupStagingSql,
-  deleteChildrenSql,
-  deleteMatchedSql,
-  insertFromStagingSql,
-  insertScd2ChildrenSql,
-  matchCondition,
-  PARENT_ID_COLUMN,
-  pruneOrphanChildrenSql,
-  ROOT_ID_COLUMN,
-  SCD2_FROM,
-  SCD2_TO,
-  SYSTEM_COLUMNS,
-  scd2Sql,
-  upsertSql,
-} from "./postgres-merge.js";
-import {
   addColumnSql,
   createTableSql,
   LOADS_TABLE,
   PG_MAX_IDENTIFIER_LENGTH,
+  postgresDialect,
   qualified,
   quoteIdent,
   STATE_TABLE,
@@ -141,31 +126,35 @@ class PostgresClient implements DestinationClient {
 
   async commitPackage(pkg: LoadPackage): Promise<void> {
     const started = Date.now();
+    const plans = planTrees(pkg.schema, pkg.tables, this.logger);
+    const loadTime = validityTimestamp(pkg.loadId);
     await inTransaction(this.client, async () => {
+      // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
+      await this.client.query("SET LOCAL work_mem = '256MB'");
       for (const sql of systemTablesSql(this.schema)) await this.client.query(sql);
-      const existing = await this.existing();
-      await this.migrate(pkg.schema, existing);
-      const groups = groupByRoot(pkg.schema, pkg.tables);
-      for (const [root, tables] of groups) await this.loadGroup(pkg, root, tables);
+      await this.migrate(pkg.schema, plans, await this.existing());
+      for (const plan of plans) await this.applyPlan(pkg, plan, loadTime);
       await this.recordLoad(pkg);
     });
     this.logger.debug("package committed", { load_id: pkg.loadId, ms: Date.now() - started });
   }
 
-  private async migrate(schema: StoredSchema, existing: Existing): Promise<void> {
-    for (const table of Object.values(schema.tables)) {
-      if (SYSTEM_TABLES.includes(table.name)) continue;
-      const extra = isScd2Root(schema, table) ? scd2Columns(table) : [];
+  private async migrate(schema: StoredSchema, plans: readonly TreePlan[], existing: Existing): Promise<void> {
+    // scd2 roots carry validity columns the normalizer does not produce: the plan's root has them.
+    const effective = new Map<string, TableSchema>();
+    for (const t of Object.values(schema.tables))
+      if (!SYSTEM_TABLES.includes(t.name)) effective.set(t.name, t);
+    for (const p of plans) effective.set(p.root.name, p.root);
+    for (const table of effective.values()) {
       const have = existing.tables.get(table.name);
       if (have === undefined) {
-        await this.client.query(createTableSql(this.schema, table, extra));
-        existing.tables.set(
-          table.name,
-          new Set([...Object.keys(table.columns), ...extra.map((c) => c.name)]),
-        );
+        // A resource that never yielded a row has no columns yet: its table is created once it has some.
+        if (Object.keys(table.columns).length === 0) continue;
+        await this.client.query(createTableSql(this.schema, table));
+        existing.tables.set(table.name, new Set(Object.keys(table.columns)));
         continue;
       }
-      for (const column of [...Object.values(table.columns), ...extra]) {
+      for (const column of Object.values(table.columns)) {
         if (have.has(column.name)) continue;
         await this.client.query(addColumnSql(this.schema, table.name, column));
         have.add(column.name);
@@ -173,128 +162,59 @@ class PostgresClient implements DestinationClient {
     }
   }
 
-  private async copyInto(target: string, table: TableSchema, files: readonly string[]): Promise<number> {
-    const columns = Object.values(table.columns).filter((c) => !isScd2Column(c.name));
-    if (files.length === 0 || columns.length === 0) return 0;
-    return copyNdjsonFiles(this.client, target, columns, files);
-  }
-
-  private async stage(table: TableSchema, files: readonly string[]): Promise<string> {
-    const stage = `_sluice_stg_${++this.stageCounter}`;
-    for (const sql of createStagingSql(stage, this.schema, table.name)) await this.client.query(sql);
-    await this.copyInto(quoteIdent(stage), table, files);
-    return stage;
-  }
-
-  private async loadGroup(pkg: LoadPackage, root: TableSchema, tables: PackageTable[]): Promise<void> {
-    const schema = pkg.schema;
-    const tableOf = (name: string) => schema.tables[name] as TableSchema;
-    const pk = columnsWhere(root, "primary_key");
-    const mk = columnsWhere(root, "merge_key");
-    let disposition = root.write_disposition;
-    const strategy = root.merge_strategy ?? "delete-insert";
-    if (disposition === "merge" && strategy !== "scd2" && pk.length === 0 && mk.length === 0) {
-      this.logger.warn("merge table has no primary_key or merge_key: rows are appended", {
-        table: root.name,
-      });
-      disposition = "append";
-    }
-    if (disposition === "append") {
-      for (const t of tables) await this.copyInto(qualified(this.schema, t.table), tableOf(t.table), t.files);
-      return;
-    }
-    if (disposition === "replace") {
-      const tree = [root.name, ...descendants(schema, root.name)].map((n) => qualified(this.schema, n));
-      await this.client.query(`TRUNCATE ${tree.join(", ")}`);
-      for (const t of tables) await this.copyInto(qualified(this.schema, t.table), tableOf(t.table), t.files);
-      return;
-    }
-    const rootEntry = tables.find((t) => t.table === root.name);
-    if (rootEntry === undefined) return;
-    const rootStage = await this.stage(root, rootEntry.files);
-    const childStages: Array<{ table: TableSchema; stage: string; link: string | undefined }> = [];
-    for (const t of tables) {
-      if (t.table === root.name) continue;
-      const child = tableOf(t.table);
-      childStages.push({
-        table: child,
-        stage: await this.stage(child, t.files),
-        link: linkColumn(child, root),
-      });
-    }
-    const childTargets = descendants(schema, root.name).map(tableOf);
-    const rootColumns = Object.keys(root.columns).filter((c) => !isScd2Column(c));
-    const insertStagedChildren = async () => {
-      for (const c of childStages)
-        await this.client.query(
-          insertFromStagingSql(this.schema, c.table.name, c.stage, Object.keys(c.table.columns)),
-        );
+  /** Append and replace COPY straight into the target; merge strategies COPY into staging first. */
+  private async applyPlan(pkg: LoadPackage, plan: TreePlan, loadTime: string): Promise<void> {
+    const tables = [plan.root, ...plan.descendants];
+    const withRows = (t: TableSchema) => {
+      const entry = plan.packageTables.get(t.name);
+      return entry !== undefined && entry.files.length > 0 && entry.rowCount > 0 ? entry : undefined;
     };
-    const dedup = async (key: readonly string[]) => {
-      await this.client.query(dedupStagingSql(rootStage, key));
-      for (const c of childStages)
-        if (c.link !== undefined) await this.client.query(pruneOrphanChildrenSql(c.stage, rootStage, c.link));
-    };
-    const deleteChildren = async (match: string) => {
-      for (const child of childTargets) {
-        const link = linkColumn(child, root);
-        if (link === undefined) {
-          this.logger.warn("child table has no link to its root: stale rows may remain", {
-            table: child.name,
-          });
-          continue;
-        }
-        await this.client.query(deleteChildrenSql(this.schema, child.name, link, root.name, match));
+    if (!needsStaging(plan)) {
+      if (plan.disposition === "replace") {
+        // TRUNCATE is transactional in PostgreSQL and, unlike DELETE, does not scan the old rows.
+        const tree = tables.map((t) => qualified(this.schema, t.name));
+        await this.client.query(`TRUNCATE ${tree.join(", ")}`);
       }
-    };
-
-    if (strategy === "delete-insert") {
-      if (pk.length > 0) await dedup(pk);
-      const match = matchCondition(rootStage, [pk, mk]);
-      await deleteChildren(match);
-      await this.client.query(deleteMatchedSql(this.schema, root.name, match));
-      await this.client.query(insertFromStagingSql(this.schema, root.name, rootStage, rootColumns));
-      await insertStagedChildren();
+      for (const t of tables) {
+        const entry = withRows(t);
+        if (entry !== undefined)
+          await copyNdjsonFiles(
+            this.client,
+            qualified(this.schema, t.name),
+            fileColumns(plan, t),
+            entry.files,
+          );
+      }
       return;
     }
-    if (strategy === "upsert") {
-      if (pk.length === 0)
-        throw new SluiceError(`Table "${root.name}" uses merge strategy upsert but has no primary_key`, {
-          code: "DESTINATION_MERGE",
-          hint: "Set primary_key on the resource, or use the delete-insert strategy with a merge_key.",
-        });
-      await dedup(pk);
-      await deleteChildren(matchCondition(rootStage, [pk]));
-      for (const sql of upsertSql(this.schema, root.name, rootStage, rootColumns, pk))
-        await this.client.query(sql);
-      await insertStagedChildren();
-      return;
+    const sources = new Map<string, string>();
+    for (const t of tables) {
+      const entry = withRows(t);
+      if (entry === undefined) continue;
+      const stage = `_sluice_stg_${++this.stageCounter}`;
+      await this.client.query(
+        `CREATE TEMP TABLE ${quoteIdent(stage)} (LIKE ${qualified(this.schema, t.name)}) ON COMMIT DROP`,
+      );
+      // The record sequence from the package files lets dedup keep the last record and exactly its children.
+      await this.client.query(
+        `ALTER TABLE ${quoteIdent(stage)} ADD COLUMN ${quoteIdent(C_STAGING_ROW)} bigint`,
+      );
+      await copyNdjsonFiles(
+        this.client,
+        quoteIdent(stage),
+        [...fileColumns(plan, t), { name: C_STAGING_ROW, data_type: "bigint" }],
+        entry.files,
+      );
+      await this.client.query(`ANALYZE ${quoteIdent(stage)}`);
+      sources.set(t.name, quoteIdent(stage));
     }
-    const newIds = `${rootStage}_new`;
-    const statements = scd2Sql({
-      schema: this.schema,
-      root: root.name,
-      stage: rootStage,
-      newIds,
-      dataColumns: rootColumns.filter((c) => !SYSTEM_COLUMNS.has(c)),
-      insertColumns: rootColumns,
-      mergeKey: mk,
-      at: validityTimestamp(pkg.loadId),
+    const statements = dispositionStatements(plan, postgresDialect, {
+      target: (name) => qualified(this.schema, name),
+      source: (name) => sources.get(name) ?? null,
+      loadId: pkg.loadId,
+      loadTime,
     });
     for (const sql of statements) await this.client.query(sql);
-    for (const c of childStages) {
-      if (c.link === undefined) continue;
-      await this.client.query(
-        insertScd2ChildrenSql(
-          this.schema,
-          c.table.name,
-          c.stage,
-          c.link,
-          newIds,
-          Object.keys(c.table.columns),
-        ),
-      );
-    }
   }
 
   private async recordLoad(pkg: LoadPackage): Promise<void> {
@@ -386,82 +306,6 @@ class PostgresClient implements DestinationClient {
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }
-}
-
-function columnsWhere(table: TableSchema, flag: "primary_key" | "merge_key"): string[] {
-  return Object.values(table.columns)
-    .filter((c) => c[flag] === true)
-    .map((c) => c.name);
-}
-
-function rootOf(schema: StoredSchema, name: string): TableSchema {
-  let t = schema.tables[name];
-  if (t === undefined)
-    throw new SluiceError(`Load package names table "${name}" that its schema does not define`, {
-      code: "PACKAGE_CORRUPT",
-      hint: "The load package is damaged; drop the pending package and rerun.",
-    });
-  const seen = new Set<string>();
-  while (t.parent !== undefined && schema.tables[t.parent] !== undefined && !seen.has(t.name)) {
-    seen.add(t.name);
-    t = schema.tables[t.parent] as TableSchema;
-  }
-  return t;
-}
-
-/** Package tables grouped under their root table, root first, children in schema order. */
-function groupByRoot(schema: StoredSchema, tables: PackageTable[]): Map<TableSchema, PackageTable[]> {
-  const groups = new Map<TableSchema, PackageTable[]>();
-  for (const t of tables) {
-    if (SYSTEM_TABLES.includes(t.table)) continue;
-    const root = rootOf(schema, t.table);
-    const list = groups.get(root) ?? [];
-    if (t.table === root.name) list.unshift(t);
-    else list.push(t);
-    groups.set(root, list);
-  }
-  return groups;
-}
-
-function descendants(schema: StoredSchema, root: string): string[] {
-  const out: string[] = [];
-  const frontier = [root];
-  while (frontier.length > 0) {
-    const parent = frontier.shift() as string;
-    for (const t of Object.values(schema.tables)) {
-      if (t.parent === parent && !out.includes(t.name)) {
-        out.push(t.name);
-        frontier.push(t.name);
-      }
-    }
-  }
-  return out;
-}
-
-/** The column that ties a child row to its root row: `_sluice_root_id`, or the parent id for direct children. */
-function linkColumn(child: TableSchema, root: TableSchema): string | undefined {
-  if (child.columns[ROOT_ID_COLUMN] !== undefined) return ROOT_ID_COLUMN;
-  if (child.parent === root.name && child.columns[PARENT_ID_COLUMN] !== undefined) return PARENT_ID_COLUMN;
-  return undefined;
-}
-
-function isScd2Root(schema: StoredSchema, table: TableSchema): boolean {
-  return (
-    table.parent === undefined &&
-    table.write_disposition === "merge" &&
-    table.merge_strategy === "scd2" &&
-    rootOf(schema, table.name) === table
-  );
-}
-
-function isScd2Column(name: string): boolean {
-  return name === SCD2_FROM || name === SCD2_TO;
-}
-
-function scd2Columns(table: TableSchema) {
-  return [SCD2_FROM, SCD2_TO]
-    .filter((n) => table.columns[n] === undefined)
-    .map((name) => ({ name, data_type: "timestamp" as const, nullable: true }));
 }
 
 /** scd2 validity starts when the load was created: a numeric (epoch seconds) load id carries that time. */

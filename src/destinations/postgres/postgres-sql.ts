@@ -1,4 +1,5 @@
 import type { ColumnSchema, DataType, TableSchema } from "../../schema/types.js";
+import type { SqlDialect } from "../sql/sql-dialect.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
 export const PG_MAX_IDENTIFIER_LENGTH = 63;
@@ -80,3 +81,12 @@ export function systemTablesSql(schema: string): string[] {
       inserted_at timestamptz NOT NULL, schema jsonb NOT NULL, _sluice_load_id text NOT NULL)`,
   ];
 }
+
+/** What the shared write-disposition builders (`../sql`) need to speak PostgreSQL. */
+export const postgresDialect: SqlDialect = {
+  name: "postgres",
+  columnType: pgType,
+  // ROW(...)::text keeps NULL and '' apart, so different rows hash differently.
+  rowHash: (exprs) => `md5(ROW(${exprs.join(", ")})::text)`,
+  timestampLiteral: (iso) => `${quoteLiteral(iso)}::timestamptz`,
+};
