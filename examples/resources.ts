@@ -9,7 +9,8 @@ export default restApiSource({
     auth: {
       type: "api_key",
       name: "api_key",
-      api_key: secrets.api_key,
+      // `!` only because this repo type-checks with noUncheckedIndexedAccess; a lookup is never undefined.
+      api_key: secrets.api_key!,
       location: "query",
     },
   },
