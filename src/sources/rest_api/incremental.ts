@@ -3,7 +3,7 @@ import { SluiceError } from "../../core/errors.js";
 import type { DataRecord, JsonObject, JsonValue } from "../../core/json.js";
 import type { IncrementalConfig } from "./config-types.js";
 import type { IncrementalField } from "./placeholders.js";
-import { readPath } from "./placeholders.js";
+import { pathKeys, readKeys, readPath } from "./placeholders.js";
 
 /**
  * What one cursor keeps between runs. `unique_hashes` identify the records whose cursor equals
@@ -30,18 +30,29 @@ function isNumericText(v: unknown): v is string {
   return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 }
 
-/** Orders cursor values: numbers by value, ISO dates by instant (so `Z` and `+00:00` agree), else text. */
-export function compareCursor(a: unknown, b: unknown): number {
+/** What a cursor value is compared by: numbers as they are, ISO dates as instants, anything else as text. */
+export type CursorKey = number | string;
+
+export function cursorKey(v: unknown): CursorKey {
+  if (typeof v === "number") return v;
+  const t = asTime(v);
+  if (t !== undefined) return t;
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+export function compareKeys(a: CursorKey, b: CursorKey): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   // A file config may spell a numeric initial_value as a string ("5"); compare it as the number it is.
   if (typeof a === "number" && isNumericText(b)) return a - Number(b);
   if (typeof b === "number" && isNumericText(a)) return Number(a) - b;
-  const ta = asTime(a);
-  const tb = asTime(b);
-  if (ta !== undefined && tb !== undefined) return ta - tb;
   const sa = String(a);
   const sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Orders cursor values: numbers by value, ISO dates by instant (so `Z` and `+00:00` agree), else text. */
+export function compareCursor(a: unknown, b: unknown): number {
+  return compareKeys(cursorKey(a), cursorKey(b));
 }
 
 /** Moves a cursor value back by `lag`: seconds for date-times, days for plain dates, units for numbers. */
@@ -101,30 +112,47 @@ export interface FilterResult {
   stop: boolean;
 }
 
+/** A cursor value with its comparison key computed once. */
+interface Cursor {
+  value: unknown;
+  key: CursorKey;
+}
+
+function cursor(value: unknown): Cursor {
+  return { value, key: cursorKey(value) };
+}
+
+type Order = (a: Cursor, b: Cursor) => number;
+
+/** Orders cursors by `last_value_func`: positive when `a` is further along than `b`. */
+function cursorOrder(fn: IncrementalConfig["last_value_func"]): Order {
+  if (fn === undefined || fn === "max") return (a, b) => compareKeys(a.key, b.key);
+  if (fn === "min") return (a, b) => compareKeys(b.key, a.key);
+  return (a, b) => {
+    if (compareKeys(a.key, b.key) === 0) return 0;
+    return fn([a.value, b.value]) === a.value ? 1 : -1;
+  };
+}
+
 /**
  * One run of one cursor: filters records to the configured range, drops records loaded at the
  * boundary last time, and advances `last_value` in the state slot as records pass.
  */
-/** Orders cursor values by `last_value_func`: positive when `a` is further along than `b`. */
-export function cursorOrder(fn: IncrementalConfig["last_value_func"]): (a: unknown, b: unknown) => number {
-  if (fn === undefined || fn === "max") return compareCursor;
-  if (fn === "min") return (a, b) => compareCursor(b, a);
-  return (a, b) => {
-    if (compareCursor(a, b) === 0) return 0;
-    return fn([a, b]) === a ? 1 : -1;
-  };
-}
-
 export class IncrementalRun {
   /** Lower bound for this run (state's last value minus lag, or initial_value). */
   readonly startValue: unknown;
   readonly endValue: unknown;
+  private readonly start: Cursor | undefined;
+  private readonly end: Cursor | undefined;
   private readonly boundaryHashes: Set<string>;
-  private lastValue: unknown;
+  private last: Cursor | undefined;
   private lastHashes: Set<string>;
+  /** Records at the current last value not hashed yet: hashing waits for the page end, when most have been passed. */
+  private pendingAtLast: DataRecord[] = [];
   private readonly updatesState: boolean;
-  private readonly order: (a: unknown, b: unknown) => number;
+  private readonly order: Order;
   private readonly primaryKey: string[] | undefined;
+  private readonly cursorKeys: string[];
 
   constructor(
     private readonly config: IncrementalConfig,
@@ -144,8 +172,12 @@ export class IncrementalRun {
     const hashes = Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
     // With lag the window is re-read on purpose: a merge load takes the updates, so no boundary dedup.
     this.boundaryHashes = hasStored && !config.lag ? new Set(hashes) : new Set();
-    this.lastValue = hasStored ? stored : undefined;
+    this.last = hasStored ? cursor(stored) : undefined;
     this.lastHashes = new Set(hashes);
+    this.start =
+      this.startValue === undefined || this.startValue === null ? undefined : cursor(this.startValue);
+    this.end = this.endValue === undefined || this.endValue === null ? undefined : cursor(this.endValue);
+    this.cursorKeys = pathKeys(config.cursor_path);
     // dlt leaves state alone when an end_value bounds the run: a backfill must not move the cursor.
     this.updatesState = config.end_value === undefined || config.end_value === null;
     if (this.updatesState && config.initial_value !== undefined && slot.initial_value === undefined)
@@ -170,8 +202,10 @@ export class IncrementalRun {
     const endClosed = this.config.range_end === "closed";
     const kept: DataRecord[] = [];
     let stop = false;
+    const { start, end, order } = this;
+    const dedup = this.boundaryHashes.size > 0;
     for (const record of records) {
-      const { found, value } = readPath(record, cursor_path);
+      const { found, value } = readKeys(record, this.cursorKeys);
       if (!found || value === null || value === undefined) {
         if (on_cursor_value_missing === "include") kept.push(record);
         else if (on_cursor_value_missing === "raise")
@@ -184,46 +218,45 @@ export class IncrementalRun {
           );
         continue;
       }
-      if (this.startValue !== undefined && this.startValue !== null) {
-        const c = this.order(value, this.startValue);
+      const cur = cursor(value);
+      let atStart = false;
+      if (start) {
+        const c = order(cur, start);
         if (c < 0 || (c === 0 && startOpen)) {
           if (row_order === "desc") stop = true;
           continue;
         }
+        atStart = c === 0;
       }
-      if (this.endValue !== undefined && this.endValue !== null) {
-        const c = this.order(value, this.endValue);
+      if (end) {
+        const c = order(cur, end);
         if (c > 0 || (c === 0 && !endClosed)) {
           if (row_order === "asc") stop = true;
           continue;
         }
       }
-      const hash =
-        this.boundaryHashes.size > 0 || this.updatesState ? recordHash(record, this.primaryKey) : "";
-      if (
-        this.boundaryHashes.size > 0 &&
-        this.order(value, this.startValue) === 0 &&
-        this.boundaryHashes.has(hash)
-      )
-        continue;
+      if (dedup && atStart && this.boundaryHashes.has(recordHash(record, this.primaryKey))) continue;
       kept.push(record);
-      if (this.updatesState) this.advance(value, hash);
+      if (this.updatesState) this.advance(cur, record);
     }
     if (this.updatesState) this.save();
     return { records: kept, stop };
   }
 
-  private advance(value: unknown, hash: string): void {
-    const c = this.lastValue === undefined ? 1 : this.order(value, this.lastValue);
+  private advance(cur: Cursor, record: DataRecord): void {
+    const c = this.last === undefined ? 1 : this.order(cur, this.last);
     if (c > 0) {
-      this.lastValue = value;
-      this.lastHashes = new Set([hash]);
-    } else if (c === 0) this.lastHashes.add(hash);
+      this.last = cur;
+      this.lastHashes = new Set();
+      this.pendingAtLast = [record];
+    } else if (c === 0) this.pendingAtLast.push(record);
   }
 
   private save(): void {
-    if (this.lastValue === undefined) return;
-    this.slot.last_value = toJson(this.lastValue);
+    if (this.last === undefined) return;
+    for (const r of this.pendingAtLast) this.lastHashes.add(recordHash(r, this.primaryKey));
+    this.pendingAtLast = [];
+    this.slot.last_value = toJson(this.last.value);
     this.slot.unique_hashes = [...this.lastHashes];
   }
 }

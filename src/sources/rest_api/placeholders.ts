@@ -143,13 +143,21 @@ export class PlaceholderMissing extends Error {
   }
 }
 
-/** Reads a dotted path (`a.b.0.c`, `a.b[0]`, optional leading `$.`) from a record. */
-export function readPath(record: unknown, path: string): { found: boolean; value: unknown } {
-  const parts = path
+/** Splits a dotted path (`a.b.0.c`, `a.b[0]`, optional leading `$.`) into keys, once per path. */
+export function pathKeys(path: string): string[] {
+  return path
     .replace(/^\$\.?/, "")
     .replace(/\[(\d+)\]/g, ".$1")
     .split(".")
     .filter((p) => p !== "");
+}
+
+/** Reads a dotted path from a record. */
+export function readPath(record: unknown, path: string): { found: boolean; value: unknown } {
+  return readKeys(record, pathKeys(path));
+}
+
+export function readKeys(record: unknown, parts: readonly string[]): { found: boolean; value: unknown } {
   let cur: unknown = record;
   for (const part of parts) {
     if (typeof cur !== "object" || cur === null) return { found: false, value: undefined };
