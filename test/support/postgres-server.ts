@@ -50,7 +50,10 @@ function urlFromPgEnv(env: NodeJS.ProcessEnv): string | undefined {
  * 127.0.0.1 port with its data in a temp dir (as root it runs the server as the `postgres` OS user,
  * which is how PostgreSQL insists on running).
  */
-export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): Promise<TestPostgres> {
+export async function startTestPostgres(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { durable?: boolean } = {},
+): Promise<TestPostgres> {
   const started = Date.now();
   const given = env.SLUICE_TEST_PG_URL || urlFromPgEnv(env);
   if (given) {
@@ -76,18 +79,15 @@ export async function startTestPostgres(env: NodeJS.ProcessEnv = process.env): P
     password,
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    // Test data is disposable: skip durability work so the suite stays fast.
+    // Test data is disposable: skip durability work so the suite stays fast (benchmarks keep it).
     postgresFlags: [
       "-c",
       "listen_addresses=127.0.0.1",
       "-c",
       `unix_socket_directories=${dir}`,
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
+      ...(options.durable
+        ? []
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     ],
     onLog: (m: unknown) => {
       logs.push(String(m));
