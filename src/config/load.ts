@@ -133,21 +133,12 @@ async function ensureHooks(): Promise<void> {
   // tsx compiles a `.ts` file outside an ESM package to CommonJS, whose `require` skips ESM hooks and
   // cannot load ESM on Node 20: hand such a config the already-loaded API through the require cache.
   const api: unknown = await import(entry);
-  const cjs = Module as unknown as {
-    _resolveFilename: (request: string, ...rest: unknown[]) => string;
-    _cache: Record<string, unknown>;
-  };
-  const cached = new Module(CJS_ID);
-  cached.exports = api;
-  cached.loaded = true;
-  cjs._cache[CJS_ID] = cached;
-  const original = cjs._resolveFilename;
-  cjs._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-    return request === "sluice" ? CJS_ID : original.call(this, request, ...rest);
+  const cjs = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const original = cjs._load;
+  cjs._load = function (this: unknown, request: string, ...rest: unknown[]) {
+    return request === "sluice" ? api : original.call(this, request, ...rest);
   };
 }
-
-const CJS_ID = "sluice:api";
 
 async function loadModule(file: string, shown: string): Promise<LoadedConfig> {
   await ensureHooks();
