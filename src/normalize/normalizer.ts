@@ -1,20 +1,30 @@
 import type { DataRecord } from "../core/json.js";
-import type { ColumnHint, ResourceHints } from "../core/resource.js";
+import type { ResourceHints } from "../core/resource.js";
 import { resolveWriteDisposition } from "../core/resource.js";
 import { type ResolvedContract, resolveContract, SchemaContractError } from "../schema/contract.js";
 import * as infer from "../schema/infer.js";
 import {
   joinPath,
   normalizeIdentifier,
-  normalizePath,
   normalizeTableName,
   PATH_SEPARATOR,
   shortenIdentifier,
 } from "../schema/naming.js";
 import * as system from "../schema/system.js";
-import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
+import type { ColumnSchema, StoredSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
-import { childRowId as childRowIdImported, hashId, RootIdGenerator } from "./row-ids.js";
+import { applyColumnHint, applyTableHints, columnFromHint, hintMap } from "./resource-hints.js";
+import { childRowId as childRowIdImported, contentId, primaryKeyId, RootIdGenerator } from "./row-ids.js";
+import {
+  addSystemColumns,
+  createTableState,
+  DEFAULT_MAX_NESTING,
+  inheritRoot,
+  type KeyState,
+  type NodeState,
+  own,
+  type TableState,
+} from "./table-state.js";
 
 export interface NormalizerOptions {
   /** Destination capability: longest identifier; longer names are shortened with a stable hash suffix. */
@@ -38,69 +48,6 @@ const inferType = infer.inferType;
 const parseTimestamp = infer.parseTimestamp;
 const parseDate = infer.parseDate;
 const childRowId = childRowIdImported;
-
-/** dlt's default: effectively unbounded. */
-const DEFAULT_MAX_NESTING = 1000;
-
-type IdMode = "random" | "primary_key" | "content";
-
-/** Runtime view of one table: its schema plus caches for the per-record path. */
-interface TableState {
-  readonly name: string;
-  readonly schema: TableSchema;
-  /** Root table of the tree (itself for roots). */
-  root: TableState;
-  /** Nesting level of this table's rows (root 0, child of root 1, …). */
-  readonly level: number;
-  readonly node: NodeState;
-  /** Contracts on columns and data types are not applied to tables that had not seen data before this run. */
-  readonly fresh: boolean;
-  /** The following are read from the root table's state. */
-  contract: ResolvedContract;
-  maxNesting: number;
-  idMode: IdMode;
-  primaryKey: string[];
-  /** Normalized column name → hint (root tables). */
-  hints: Map<string, ColumnHint>;
-  resource: string;
-  emitted: boolean;
-}
-
-/** One object level inside a table's rows (the row itself or a flattened nested object). */
-interface NodeState {
-  readonly table: TableState;
-  /** Source keys from the row object to this node. */
-  readonly path: readonly string[];
-  /** Normalized flattened prefix (`""` at the row, `properties` below it, …). */
-  readonly prefix: string;
-  /** Nesting level of this object (dicts and lists both count, as in dlt). */
-  readonly level: number;
-  readonly keys: Map<string, KeyState>;
-  /** Key states by position in the last record seen at this node. */
-  readonly order: KeyState[];
-}
-
-interface KeyState {
-  readonly key: string;
-  readonly node: NodeState;
-  /** JSON array of source keys: the identity claiming a normalized name. */
-  readonly ident: string;
-  /** Normalized candidate name (before collision suffixes). */
-  readonly candidate: string;
-  /** Resolved column name (lazily claimed). */
-  name: string | undefined;
-  column: ColumnSchema | undefined;
-  variants: Partial<Record<DataType, ColumnSchema>> | undefined;
-  /** Nested object below this key, flattened. */
-  child: NodeState | undefined;
-  /** Child table for lists under this key. */
-  list: TableState | undefined;
-  /** Child-table field name (claimed lazily in the table's namespace). */
-  field: string | undefined;
-  /** Cached `isJsonTarget` answer, valid while `jsonGen` equals the normalizer's generation. */
-  json: boolean;
-  jsonGen: number;
-}
 
 interface ResourceBinding {
   readonly resource: string;
@@ -258,118 +205,30 @@ export class Normalizer {
       addSystemColumns(schema, false);
       this.dirty = true;
     }
-    this.applyTableHints(schema, binding, wd);
-    const hintMap = this.hintMap(hints);
+    applyTableHints(this.stored, schema, binding.resource, hints, wd);
+    // Hash comparison in schema() decides whether anything really changed.
+    this.dirty = true;
+    const columnHints = hintMap(hints, this.maxLen);
     let state = this.tables.get(tableName);
     if (state === undefined) {
-      state = this.newTableState(schema, 0, undefined);
+      state = createTableState(schema, 0, undefined, !this.preexisting.has(tableName));
       this.tables.set(tableName, state);
     }
     state.contract = binding.contract;
     state.maxNesting = hints.max_table_nesting ?? DEFAULT_MAX_NESTING;
-    state.hints = hintMap;
+    state.hints = columnHints;
     state.resource = binding.resource;
     state.primaryKey = [];
-    for (const [name, h] of hintMap) if (h.primary_key === true) state.primaryKey.push(name);
+    for (const [name, h] of columnHints) if (h.primary_key === true) state.primaryKey.push(name);
     state.idMode =
       wd.strategy === "scd2"
         ? "content"
         : wd.disposition === "merge" && state.primaryKey.length > 0
           ? "primary_key"
           : "random";
-    for (const [name, hint] of hintMap) this.applyColumnHint(schema, name, hint);
+    for (const [name, hint] of columnHints) applyColumnHint(schema, name, hint);
     // Child tables inherit the root's settings.
     for (const t of this.tables.values()) if (t.root === state && t !== state) inheritRoot(t, state);
-    return state;
-  }
-
-  private applyTableHints(
-    schema: TableSchema,
-    binding: ResourceBinding,
-    wd: ReturnType<typeof resolveWriteDisposition>,
-  ): void {
-    const { hints } = binding;
-    // Hash comparison decides whether anything really changed.
-    this.dirty = true;
-    schema.resource = binding.resource;
-    schema.write_disposition = wd.disposition;
-    if (wd.strategy !== undefined) schema.merge_strategy = wd.strategy;
-    else delete schema.merge_strategy;
-    if (hints.schema_contract !== undefined) schema.schema_contract = hints.schema_contract;
-    else delete schema.schema_contract;
-    if (hints.max_table_nesting !== undefined) schema.max_table_nesting = hints.max_table_nesting;
-    else delete schema.max_table_nesting;
-    const wdObj = hints.write_disposition;
-    if (wd.strategy === "scd2" && typeof wdObj === "object" && wdObj.validity_column_names !== undefined) {
-      schema.validity_column_names = [...wdObj.validity_column_names];
-    } else delete schema.validity_column_names;
-    for (const child of Object.values(this.stored.tables)) {
-      if (child.parent !== undefined && rootOf(this.stored, child) === schema.name) {
-        child.write_disposition = schema.write_disposition;
-        child.resource = schema.resource;
-      }
-    }
-  }
-
-  /** Column hints keyed by normalized name; primary/merge keys folded in. Source or normalized keys both work. */
-  private hintMap(hints: ResourceHints): Map<string, ColumnHint> {
-    const map = new Map<string, ColumnHint>();
-    const name = (k: string) => shortenIdentifier(normalizePath(k), this.maxLen);
-    for (const [key, hint] of Object.entries(hints.columns ?? {})) {
-      const n = name(hint.name ?? key);
-      map.set(n, { ...map.get(n), ...hint });
-    }
-    for (const k of asList(hints.primary_key)) {
-      const n = name(k);
-      map.set(n, { ...map.get(n), primary_key: true });
-    }
-    for (const k of asList(hints.merge_key)) {
-      const n = name(k);
-      map.set(n, { ...map.get(n), merge_key: true });
-    }
-    return map;
-  }
-
-  /** Hinted columns exist before data (when typed); key flags land on existing columns. */
-  private applyColumnHint(schema: TableSchema, name: string, hint: ColumnHint): void {
-    const existing = own(schema.columns, name);
-    if (existing === undefined) {
-      if (hint.data_type === undefined) return;
-      schema.columns[name] = columnFromHint(name, hint.data_type, hint);
-      this.dirty = true;
-      return;
-    }
-    this.dirty = true;
-    if (hint.primary_key !== undefined) setFlag(existing, "primary_key", hint.primary_key);
-    if (hint.merge_key !== undefined) setFlag(existing, "merge_key", hint.merge_key);
-    if (hint.nullable !== undefined) existing.nullable = hint.nullable;
-    if (hint.precision !== undefined) existing.precision = hint.precision;
-    if (hint.scale !== undefined) existing.scale = hint.scale;
-  }
-
-  private newTableState(schema: TableSchema, level: number, parent: TableState | undefined): TableState {
-    const state = {
-      name: schema.name,
-      schema,
-      level,
-      fresh: !this.preexisting.has(schema.name),
-      contract: parent?.root.contract ?? resolveContract(undefined),
-      maxNesting: parent?.root.maxNesting ?? DEFAULT_MAX_NESTING,
-      idMode: "random",
-      primaryKey: [],
-      hints: new Map(),
-      resource: parent?.root.resource ?? schema.resource,
-      emitted: false,
-    } as unknown as TableState;
-    state.root = parent === undefined ? state : parent.root;
-    (state as { node: NodeState }).node = {
-      table: state,
-      path: [],
-      prefix: "",
-      level,
-      keys: new Map(),
-      order: [],
-    };
     return state;
   }
 
@@ -791,7 +650,7 @@ export class Normalizer {
           delete tables[name];
         });
       }
-      state = this.newTableState(schema, ks.node.level + 1, parent);
+      state = createTableState(schema, ks.node.level + 1, parent, !this.preexisting.has(name));
       this.tables.set(name, state);
       const created = state;
       this.undo.push(() => {
@@ -819,81 +678,4 @@ export class Normalizer {
     out[this.outLen++] = table;
     out[this.outLen++] = row;
   }
-}
-
-function addSystemColumns(schema: TableSchema, child: boolean): void {
-  const c = schema.columns;
-  const text = (name: string): ColumnSchema => ({ name, data_type: "text", nullable: false });
-  if (child) {
-    c[PARENT_ID] = text(PARENT_ID);
-    c[LIST_IDX] = { name: LIST_IDX, data_type: "bigint", nullable: false };
-    c[ROW_ID] = text(ROW_ID);
-    c[ROOT_ID] = text(ROOT_ID);
-  } else {
-    c[LOAD_ID] = text(LOAD_ID);
-    c[ROW_ID] = text(ROW_ID);
-  }
-}
-
-function columnFromHint(name: string, dataType: DataType, hint: ColumnHint): ColumnSchema {
-  const col: ColumnSchema = {
-    name,
-    data_type: dataType,
-    nullable: hint.nullable ?? !(hint.primary_key === true),
-  };
-  if (hint.primary_key === true) col.primary_key = true;
-  if (hint.merge_key === true) col.merge_key = true;
-  if (hint.precision !== undefined) col.precision = hint.precision;
-  if (hint.scale !== undefined) col.scale = hint.scale;
-  return col;
-}
-
-function setFlag(col: ColumnSchema, flag: "primary_key" | "merge_key", on: boolean): void {
-  if (on) col[flag] = true;
-  else delete col[flag];
-}
-
-function inheritRoot(t: TableState, root: TableState): void {
-  t.contract = root.contract;
-  t.maxNesting = root.maxNesting;
-  t.resource = root.resource;
-}
-
-function rootOf(schema: StoredSchema, table: TableSchema): string {
-  let t = table;
-  for (let i = 0; i < 1000 && t.parent !== undefined; i++) {
-    const p = own(schema.tables, t.parent);
-    if (p === undefined) return t.parent;
-    t = p;
-  }
-  return t.name;
-}
-
-/** Own-property lookup: schema dictionaries are plain objects, and `constructor` is a fine column name. */
-function own<T>(dict: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(dict, key) ? dict[key] : undefined;
-}
-
-function asList(k: string | string[] | undefined): string[] {
-  if (k === undefined) return [];
-  return typeof k === "string" ? [k] : k;
-}
-
-function primaryKeyId(row: Record<string, unknown>, pk: string[]): string | undefined {
-  let key = "";
-  for (let i = 0; i < pk.length; i++) {
-    const v = row[pk[i]!];
-    if (v === undefined || v === null) return undefined;
-    key += `${i === 0 ? "" : "\u001f"}${typeof v === "object" ? JSON.stringify(v) : String(v)}`;
-  }
-  return `k${hashId(key)}`;
-}
-
-function contentId(row: Record<string, unknown>): string {
-  const keys = Object.keys(row)
-    .filter((k) => !k.startsWith("_sluice_"))
-    .sort();
-  let s = "";
-  for (const k of keys) s += `${k}\u001e${JSON.stringify(row[k])}\u001f`;
-  return `h${hashId(s)}`;
 }

@@ -42,3 +42,24 @@ function mix53(s: string, seed: number): number {
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/** Root id of a merge-table row from its primary key values, or undefined when a key value is missing. */
+export function primaryKeyId(row: Record<string, unknown>, pk: readonly string[]): string | undefined {
+  let key = "";
+  for (let i = 0; i < pk.length; i++) {
+    const v = row[pk[i]!];
+    if (v === undefined || v === null) return undefined;
+    key += `${i === 0 ? "" : "\u001f"}${typeof v === "object" ? JSON.stringify(v) : String(v)}`;
+  }
+  return `k${hashId(key)}`;
+}
+
+/** Root id of an scd2 row from its data columns (key order does not matter). */
+export function contentId(row: Record<string, unknown>): string {
+  const keys = Object.keys(row)
+    .filter((k) => !k.startsWith("_sluice_"))
+    .sort();
+  let s = "";
+  for (const k of keys) s += `${k}\u001e${JSON.stringify(row[k])}\u001f`;
+  return `h${hashId(s)}`;
+}

@@ -1,0 +1,140 @@
+import type { ColumnHint } from "../core/resource.js";
+import type { ResolvedContract } from "../schema/contract.js";
+import { EVOLVE_ALL } from "../schema/contract.js";
+import { LIST_IDX, LOAD_ID, PARENT_ID, ROOT_ID, ROW_ID } from "../schema/system.js";
+import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
+
+/** dlt's default: effectively unbounded. */
+export const DEFAULT_MAX_NESTING = 1000;
+
+/** How root rows get `_sluice_id`: random, from the primary key (merge), or from the content (scd2). */
+export type IdMode = "random" | "primary_key" | "content";
+
+/** Runtime view of one table: its schema plus caches for the per-record path. */
+export interface TableState {
+  readonly name: string;
+  readonly schema: TableSchema;
+  /** Root table of the tree (itself for roots). */
+  root: TableState;
+  /** Nesting level of this table's rows (root 0, child of root 1, …). */
+  readonly level: number;
+  readonly node: NodeState;
+  /** Contracts on columns and data types are not applied to tables that had not seen data before this run. */
+  readonly fresh: boolean;
+  /** The following are read from the root table's state. */
+  contract: ResolvedContract;
+  maxNesting: number;
+  idMode: IdMode;
+  primaryKey: string[];
+  /** Normalized column name → hint (root tables). */
+  hints: Map<string, ColumnHint>;
+  resource: string;
+  emitted: boolean;
+}
+
+/** One object level inside a table's rows (the row itself or a flattened nested object). */
+export interface NodeState {
+  readonly table: TableState;
+  /** Source keys from the row object to this node. */
+  readonly path: readonly string[];
+  /** Normalized flattened prefix (`""` at the row, `properties` below it, …). */
+  readonly prefix: string;
+  /** Nesting level of this object (dicts and lists both count, as in dlt). */
+  readonly level: number;
+  readonly keys: Map<string, KeyState>;
+  /** Key states by position in the last record seen at this node. */
+  readonly order: KeyState[];
+}
+
+/** What the normalizer knows about one source key at one node: its column, variants, nested node, list. */
+export interface KeyState {
+  readonly key: string;
+  readonly node: NodeState;
+  /** JSON array of source keys: the identity claiming a normalized name. */
+  readonly ident: string;
+  /** Normalized candidate name (before collision suffixes). */
+  readonly candidate: string;
+  /** Resolved column name (lazily claimed). */
+  name: string | undefined;
+  column: ColumnSchema | undefined;
+  variants: Partial<Record<DataType, ColumnSchema>> | undefined;
+  /** Nested object below this key, flattened. */
+  child: NodeState | undefined;
+  /** Child table for lists under this key. */
+  list: TableState | undefined;
+  /** Child-table field name (claimed lazily in the table's namespace). */
+  field: string | undefined;
+  /** Cached `isJsonTarget` answer, valid while `jsonGen` equals the normalizer's generation. */
+  json: boolean;
+  jsonGen: number;
+}
+
+export function createTableState(
+  schema: TableSchema,
+  level: number,
+  parent: TableState | undefined,
+  fresh: boolean,
+): TableState {
+  const partial: Omit<TableState, "root" | "node"> = {
+    name: schema.name,
+    schema,
+    level,
+    fresh,
+    contract: parent?.root.contract ?? EVOLVE_ALL,
+    maxNesting: parent?.root.maxNesting ?? DEFAULT_MAX_NESTING,
+    idMode: "random",
+    primaryKey: [],
+    hints: new Map(),
+    resource: parent?.root.resource ?? schema.resource,
+    emitted: false,
+  };
+  // root and node refer back to the state itself, so they are filled in after creation.
+  const state = partial as TableState;
+  state.root = parent === undefined ? state : parent.root;
+  (state as { node: NodeState }).node = {
+    table: state,
+    path: [],
+    prefix: "",
+    level,
+    keys: new Map(),
+    order: [],
+  };
+  return state;
+}
+
+export function inheritRoot(t: TableState, root: TableState): void {
+  t.contract = root.contract;
+  t.maxNesting = root.maxNesting;
+  t.resource = root.resource;
+}
+
+/** System columns a new table starts with. */
+export function addSystemColumns(schema: TableSchema, child: boolean): void {
+  const c = schema.columns;
+  const text = (name: string): ColumnSchema => ({ name, data_type: "text", nullable: false });
+  if (child) {
+    c[PARENT_ID] = text(PARENT_ID);
+    c[LIST_IDX] = { name: LIST_IDX, data_type: "bigint", nullable: false };
+    c[ROW_ID] = text(ROW_ID);
+    c[ROOT_ID] = text(ROOT_ID);
+  } else {
+    c[LOAD_ID] = text(LOAD_ID);
+    c[ROW_ID] = text(ROW_ID);
+  }
+}
+
+/** Name of the root table of `table`'s tree. */
+export function rootOf(schema: StoredSchema, table: TableSchema): string {
+  let t = table;
+  for (let i = 0; i < 1000 && t.parent !== undefined; i++) {
+    const p = own(schema.tables, t.parent);
+    if (p === undefined) return t.parent;
+    t = p;
+  }
+  return t.name;
+}
+
+/** Own-property lookup: schema dictionaries are plain objects, and `constructor` is a fine column name. */
+export function own<T>(dict: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(dict, key) ? dict[key] : undefined;
+}
