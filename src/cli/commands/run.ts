@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { defaultPipelinesDir, type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
@@ -50,6 +52,8 @@ export async function runCommand(
     pipelineName,
     io.cwd,
   );
+  // DuckDB does not create folders; a path like data/x.duckdb should just work.
+  if (record.path) mkdirSync(dirname(record.path), { recursive: true });
   const datasetName = flags.dataset ?? block?.dataset_name;
   const pipelinesDir = flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir();
 

@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
+import { demoEnv } from "../../src/demo/demo-env.js";
+import { REPO, runCli, tempDir } from "../support/demo-cli.js";
+import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
+
+/** `--destination`, `--credentials`, `--bucket-url` and `--dataset` reach the right destination. */
+describe("sluice run --destination", () => {
+  let api: DemoApi;
+  let scratch: ReturnType<typeof tempDir>;
+  const ITEMS = join(REPO, "examples/items.yaml");
+
+  beforeAll(async () => {
+    api = await startDemoApi({ throttleEvery: 0 });
+    scratch = tempDir("dest");
+  });
+  afterAll(async () => {
+    await api?.close();
+    scratch?.remove();
+  });
+
+  const cli = (args: string[]) =>
+    runCli(args, {
+      cwd: scratch.dir,
+      env: { ...demoEnv(api.url), SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
+    });
+
+  it("loads into PostgreSQL with --credentials, without printing the password, and inspects it", async () => {
+    const url = testPgUrl();
+    const password = new URL(url).password;
+    const dataset = uniqueDataset("cli");
+    const run = await cli([
+      "run",
+      ITEMS,
+      "--pipeline",
+      "pg_items",
+      "--destination",
+      "postgres",
+      "--credentials",
+      url,
+      "--dataset",
+      dataset,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/resource_name\s+9/);
+    expect(run.stdout).toContain(`data:     postgres`);
+    if (password.length >= 4) expect(`${run.stdout}${run.stderr}`).not.toContain(password);
+    expect(existsSync(join(scratch.dir, "pg_items.duckdb"))).toBe(false);
+
+    const info = await cli(["pipeline", "pg_items", "info", "--credentials", url]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toContain(dataset);
+    expect(info.stdout).toMatch(/resource_name\s+resource_name\s+merge \(delete-insert\)\s+9/);
+  }, 90_000);
+
+  it("refuses merge on the filesystem destination before any request, naming the fix", async () => {
+    const before = api.stats.requests;
+    const r = await cli([
+      "run",
+      ITEMS,
+      "--pipeline",
+      "fs_items",
+      "--destination",
+      "filesystem",
+      "--bucket-url",
+      join(scratch.dir, "lake"),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('merge strategy "delete-insert" is not supported by destination filesystem');
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^hint: /);
+    expect(api.stats.requests).toBe(before);
+  }, 60_000);
+
+  it("writes DuckDB where --destination duckdb:///path says, and rejects unknown destinations with exit 2", async () => {
+    const file = join(scratch.dir, "custom", "x.duckdb");
+    const [ok, unknown] = await Promise.all([
+      cli(["run", ITEMS, "--pipeline", "dd_items", "--destination", `duckdb://${file}`]),
+      cli(["run", ITEMS, "--destination", "snowflake"]),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(file);
+    expect(existsSync(file)).toBe(true);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown destination "snowflake"');
+  }, 60_000);
+});
