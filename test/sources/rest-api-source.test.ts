@@ -323,7 +323,7 @@ describe("restApiSource against a loopback API", () => {
         selected: true,
         parallelized: true,
         schema_contract: "freeze",
-        columns: { keep: { nullable: true, data_type: "text" }, n: { nullable: true, data_type: "bigint" } },
+        columns: { keep: { nullable: true, data_type: "text" }, n: { nullable: false, data_type: "bigint" } },
       });
     } finally {
       await source.close();

@@ -55,6 +55,24 @@ describe("column hints", () => {
     expect(issues).toEqual([]);
   });
 
+  it("without a required list, reads nullability from the types alone", () => {
+    const schema: JsonSchemaObject = {
+      type: "object",
+      properties: {
+        id: { type: "integer" },
+        businessName: { type: ["string", "null"] },
+        legacy: { type: "string", nullable: true },
+        anything: {},
+      },
+    };
+    expect(columnHints(schema, "c", [])).toEqual({
+      id: { nullable: false, data_type: "bigint" },
+      businessName: { nullable: true, data_type: "text" },
+      legacy: { nullable: true, data_type: "text" },
+      anything: { nullable: true },
+    });
+  });
+
   it("reports unknown types at their path", () => {
     const issues: ConfigIssue[] = [];
     columnHints({ a: { data_type: "texty" } } as unknown as ColumnsSpec, "resources[1].columns", issues);

@@ -66,14 +66,17 @@ function fromJsonSchema(
   at: string,
   issues: ConfigIssue[],
 ): Record<string, ColumnHint> {
-  const required = new Set(schema.required ?? []);
+  // With a `required` list the author uses JSON Schema's optionality: a field not listed may be absent, so
+  // its column is nullable. Without one, nullability is read from the types alone (["string", "null"]).
+  const required = schema.required ? new Set(schema.required) : undefined;
   const out: Record<string, ColumnHint> = {};
   for (const [name, prop] of Object.entries(schema.properties)) {
     const types = prop.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
     const nonNull = types.filter((t) => t !== "null");
-    // A field that may be absent is as nullable as one typed null: the row still needs a value.
     const hint: ColumnHint = {
-      nullable: prop.nullable ?? (types.includes("null") || !required.has(name)),
+      nullable:
+        prop.nullable ??
+        (types.includes("null") || types.length === 0 || (required !== undefined && !required.has(name))),
     };
     const t = nonNull.length === 1 ? schemaType(nonNull[0] as string, prop) : undefined;
     if (nonNull.length === 1 && t === undefined)
