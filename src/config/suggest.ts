@@ -53,3 +53,19 @@ export function suggestionHint(input: string, allowed: readonly string[], noun =
   if (near !== undefined) return `did you mean "${near}"?`;
   return `${noun}: ${allowed.join(", ")}`;
 }
+
+/**
+ * dlt spellings sluice does not take, with what to write instead: a pasted dlt config then gets
+ * a real fix rather than a far-fetched "did you mean".
+ */
+export const DLT_SPELLINGS: Readonly<Record<string, string>> = {
+  json_response: 'dlt\'s old name: use "json_link"',
+  param: 'dlt\'s alias: use "query"',
+  table_format: "table formats (delta, iceberg) are not supported by sluice; remove it",
+  file_format: "sluice chooses the load file format itself; remove it",
+  references: "table references are not supported by sluice; remove it",
+  nested_hints: "nested table hints are not supported by sluice; use max_table_nesting or columns",
+  session: "a custom HTTP session is not supported; use client.headers, auth and timeouts",
+  allow_external_schedulers: "external schedulers are not supported by sluice; remove it",
+  parent: "write the parent in the endpoint instead: {resources.<parent>.<field>}",
+};

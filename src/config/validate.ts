@@ -5,7 +5,7 @@ import { formatPath, type PathSegment, type SourcePositions } from "./positions.
 import { type RestApiConfig, restApiConfigSchema, UNKNOWN_KEYS_MARK } from "./schema.js";
 import { isPlainObject, isSecretRef } from "./secrets.js";
 import { semanticIssues } from "./semantic.js";
-import { suggestionHint } from "./suggest.js";
+import { DLT_SPELLINGS, suggestionHint } from "./suggest.js";
 
 export interface ValidateOptions {
   /** File the config came from, named in every issue. */
@@ -130,7 +130,9 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
       return issue.keys.map((key) => ({
         path: [...path, key],
         message: `unknown key "${key}"`,
-        hint: suggestionHint(key, allowed, "allowed keys"),
+        hint:
+          (Object.hasOwn(DLT_SPELLINGS, key) ? DLT_SPELLINGS[key] : undefined) ??
+          suggestionHint(key, allowed, "allowed keys"),
         atKey: true,
       }));
     }
@@ -142,7 +144,7 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
         {
           path,
           message: `invalid value ${show(value, path)}`,
-          hint: typeof value === "string" ? suggestionHint(value, allowed) : `allowed: ${allowed.join(", ")}`,
+          hint: enumHint(value, allowed),
         },
       ];
     }
@@ -173,6 +175,12 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
   }
 }
 
+function enumHint(value: unknown, allowed: string[]): string {
+  if (typeof value !== "string") return `allowed: ${allowed.join(", ")}`;
+  const renamed = Object.hasOwn(DLT_SPELLINGS, value) ? DLT_SPELLINGS[value] : undefined;
+  return renamed ?? suggestionHint(value, allowed);
+}
+
 function bound(origin: string, op: string, limit: unknown, inclusive: boolean | undefined): string {
   const n = String(limit);
   if (origin === "string") return op === ">=" ? "must not be empty" : `at most ${n} characters`;
@@ -197,7 +205,7 @@ function explainUnion(
       {
         path,
         message: `invalid value ${show(value, path)}`,
-        hint: typeof value === "string" ? suggestionHint(value, allowed) : `allowed: ${allowed.join(", ")}`,
+        hint: enumHint(value, allowed),
       },
     ];
   }
@@ -227,10 +235,7 @@ function explainUnion(
       {
         path: [...path, "type"],
         message: `invalid value ${show(typeValue, path)}`,
-        hint:
-          typeof typeValue === "string"
-            ? suggestionHint(typeValue, allowed)
-            : `allowed: ${allowed.join(", ")}`,
+        hint: enumHint(typeValue, allowed),
       },
     ];
   }

@@ -206,6 +206,21 @@ describe("invalid configs: path, value and fix", () => {
       { path: "client.paginator", message: /"jsonlink"/, hint: /did you mean "json_link"/ },
     ],
     [
+      "dlt's deprecated paginator name",
+      { client: { ...client, paginator: "json_response" }, resources: ["a"] },
+      { path: "client.paginator", message: /"json_response"/, hint: /use "json_link"/ },
+    ],
+    [
+      "dlt key sluice does not take",
+      { client, resources: [{ name: "a", table_format: "delta" }] },
+      { path: "resources[0].table_format", message: /unknown key/, hint: /not supported by sluice/ },
+    ],
+    [
+      "a key named like an Object method",
+      { client, resources: [{ name: "a", constructor: 1 }] },
+      { path: "resources[0].constructor", message: /unknown key "constructor"/, hint: /allowed keys:/ },
+    ],
+    [
       "far-off enum value lists the allowed ones",
       { client, resources: [{ name: "a", write_disposition: "upsertish-thing" }] },
       {
