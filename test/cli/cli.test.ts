@@ -196,9 +196,14 @@ describe("sluice command", () => {
       expect(after.stdout).toContain("(no tables yet)");
       expect((await run(["pipeline", "shop", "drop", "nothing"])).code).toBe(2);
 
+      const unknown = await run(["run", "shop.yaml", "--resources", "resources,nope"]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("Unknown resource: nope");
+
       // Reloads from scratch; machine-readable logs: every stderr line is one JSON object.
-      const again = await run(["run", "shop.yaml", "--log-format", "json"]);
+      const again = await run(["run", "shop.yaml", "--full-refresh", "--log-format", "json"]);
       expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain("dropping dataset shop_dataset");
       expect(again.stdout).toMatch(/resources\s+180/);
       const lines = again.stderr.split("\n").filter((l) => l !== "");
       expect(lines.length).toBeGreaterThan(2);

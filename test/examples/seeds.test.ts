@@ -75,6 +75,13 @@ describe("examples: the five seed systems end to end", () => {
   }, 90_000);
 
   it("seed 001 (JSON5 with comments): three resources, camelCase → snake_case, JSON Schema column hints", async () => {
+    // --resources first: only those two are loaded.
+    const partial = await run("businesses.json5", ["--resources", "connections,customers"]);
+    expect(partial.stdout).toContain("from 2 resources");
+    const some = await dataset("businesses");
+    expect(some).not.toHaveProperty("businesses");
+    expect(some.customers?.rows).toBe(320);
+
     await run("businesses.json5");
     const t = await dataset("businesses");
     expect(t.businesses?.rows).toBe(230);
