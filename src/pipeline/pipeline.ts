@@ -183,6 +183,16 @@ export class Pipeline {
     return this.local.readSchema();
   }
 
+  /**
+   * Deletes packages not yet loaded (e.g. one whose load keeps failing). Their state was never committed,
+   * so the next run extracts their data again.
+   */
+  dropPendingPackages(): string[] {
+    const ids = this.packages.pending().map((m) => m.load_id);
+    for (const id of ids) this.packages.remove(id);
+    return ids;
+  }
+
   /** Load packages in the working dir, oldest first (loaded ones keep their manifest). */
   listPackages(): PackageManifest[] {
     return this.packages.list();
@@ -340,18 +350,27 @@ export class Pipeline {
     if (manifest.status === "extracted") {
       this.emit({ type: "stage_start", stage: "normalize", loadId });
       const started = performance.now();
-      const result = await normalizePackage({
-        packageDir: dir,
-        manifest,
-        schema: this.local.readSchema(),
-        schemaName: this.pipelineName,
-        maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
-        ...(this.options.files === undefined ? {} : { files: this.options.files }),
-        onProgress: (records) => {
-          crashPoint("normalize");
-          this.emit({ type: "normalize_records", loadId, records });
-        },
-      });
+      let result: Awaited<ReturnType<typeof normalizePackage>>;
+      try {
+        result = await normalizePackage({
+          packageDir: dir,
+          manifest,
+          schema: this.local.readSchema(),
+          schemaName: this.pipelineName,
+          maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
+          ...(this.options.files === undefined ? {} : { files: this.options.files }),
+          onProgress: (records) => {
+            crashPoint("normalize");
+            this.emit({ type: "normalize_records", loadId, records });
+          },
+        });
+      } catch (err) {
+        // Nothing of this package was committed, its state included, so the next run extracts the same data
+        // again; keeping it would replay the same failure (a frozen schema, a bad record) on every run.
+        this.logger.error(`normalizing package ${loadId} failed; discarding it`, { load_id: loadId });
+        this.packages.remove(loadId);
+        throw err;
+      }
       writeJsonAtomic(join(dir, PACKAGE_SCHEMA), result.schema);
       const ms = performance.now() - started;
       manifest.tables = result.tables;

@@ -138,3 +138,28 @@ describe("load info and packages", () => {
     expect((await p.state()).resources["bad"]).toBeUndefined();
   });
 });
+
+describe("failures", () => {
+  it("discards a package whose normalization fails (frozen schema) and keeps the state where it was", async () => {
+    const p = sb.make();
+    await p.run(resource("t", [{ a: 1 }]));
+    const frozen = resource("t", [{ a: 2, extra: "new column" }], { schema_contract: "freeze" });
+    await expect(p.run(frozen)).rejects.toThrow();
+    expect(p.listPackages().filter((m) => m.status !== "loaded")).toEqual([]);
+    await p.run(resource("t", [{ a: 3 }], { schema_contract: "freeze" }));
+    expect(await sb.query("SELECT a FROM $ds.t ORDER BY a")).toEqual([{ a: 1 }, { a: 3 }]);
+  });
+
+  it("uses SLUICE_PIPELINES_DIR when no pipelines_dir is given", async () => {
+    const saved = process.env["SLUICE_PIPELINES_DIR"];
+    process.env["SLUICE_PIPELINES_DIR"] = join(sb.dir, "from-env");
+    try {
+      const p = sb.make("envdir", { pipelines_dir: undefined });
+      expect(p.workingDir).toBe(join(sb.dir, "from-env", "envdir"));
+      expect(p.datasetName).toBe("envdir_dataset");
+    } finally {
+      if (saved === undefined) delete process.env["SLUICE_PIPELINES_DIR"];
+      else process.env["SLUICE_PIPELINES_DIR"] = saved;
+    }
+  });
+});
