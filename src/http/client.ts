@@ -128,6 +128,18 @@ export class RestClient {
         : new RateLimiter({ now: this.timers.now, sleep: this.timers.sleep });
   }
 
+  private lastUrl = "";
+  private lastOrigin = "";
+
+  /** Origin of a URL; pages of one pagination share their URL, so the last parse is reused. */
+  private originOf(url: string): string {
+    if (url !== this.lastUrl) {
+      this.lastUrl = url;
+      this.lastOrigin = originOf(url);
+    }
+    return this.lastOrigin;
+  }
+
   /** Per-host in-flight limit, shared with callers that want to schedule work against the same budget. */
   hostLimit(origin: string): Semaphore {
     let sem = this.limits.get(origin);
@@ -342,7 +354,7 @@ export class RestClient {
     let body = encodeBody(req, baseHeaders);
     for (let hop = 0; ; hop++) {
       const publicUrl = withParams(url, params);
-      const origin = originOf(publicUrl);
+      const origin = this.originOf(url);
       const headers = { ...baseHeaders };
       let sendUrl = publicUrl;
       let sentAuthorization: string | undefined;
