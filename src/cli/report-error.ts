@@ -9,12 +9,26 @@ export class UsageError extends SluiceError {
   }
 }
 
+/**
+ * `code` and `hint` of a sluice error. Read by shape, not `instanceof`: a `.ts` config module can load a
+ * second copy of sluice, whose errors are SluiceErrors of another class object.
+ */
+function sluiceFields(err: unknown): { code?: string; hint?: string } {
+  if (err === null || typeof err !== "object") return {};
+  const { code, hint } = err as { code?: unknown; hint?: unknown };
+  return {
+    ...(typeof code === "string" ? { code } : {}),
+    ...(typeof hint === "string" && hint !== "" ? { hint } : {}),
+  };
+}
+
 /** The exit code an error maps to: config and usage problems are 2, everything else that failed is 1. */
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof ConfigError || err instanceof MissingSecretError || err instanceof UsageError)
     return EXIT.usage;
-  // Unreadable config files, a bad secrets file, an unknown destination: the run never started.
-  if (err instanceof SluiceError && /^(CONFIG_|SECRET)/.test(err.code)) return EXIT.usage;
+  // Invalid or unreadable config files, missing secrets, an unknown destination: the run never started.
+  const { code } = sluiceFields(err);
+  if (code !== undefined && /^(CONFIG_|SECRET|USAGE$)/.test(code)) return EXIT.usage;
   return EXIT.failure;
 }
 
@@ -38,8 +52,9 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream, verbose
 }
 
 function hintFor(err: unknown, verbose: boolean): string {
-  if (err instanceof SluiceError && err.hint) return err.hint;
-  const cause = err instanceof Error && err.cause instanceof SluiceError ? err.cause.hint : undefined;
+  const own = sluiceFields(err).hint;
+  if (own) return own;
+  const cause = err instanceof Error ? sluiceFields(err.cause).hint : undefined;
   if (cause) return cause;
   return verbose
     ? "this looks like a bug in sluice: please report it with the output above"
