@@ -143,7 +143,7 @@ describe("filesystem destination files", () => {
       filesystemFromOptions({ bucket_url: "s3://bucket/x" }).describeLocation(contextFor("p", "d", work)),
     ).toThrow(/only local directories/);
     expect(() => filesystemFromOptions({ bucket_url: work, format: "csv" })).toThrow(
-      /parquet \(the default\) or jsonl/,
+      /Unknown filesystem format "csv"/,
     );
     expect(existsSync(work)).toBe(true);
   });
