@@ -419,7 +419,16 @@ describe("restApiSource config errors", () => {
 
   it("reports a malformed placeholder as a config error", () => {
     expect(() =>
-      restApiSource({ client: { base_url: server.url }, resources: [{ name: "x", endpoint: "/x/{oops" }] }),
-    ).toThrow(/unclosed/);
+      restApiSource({
+        client: { base_url: server.url },
+        resources: ["p", { name: "x", endpoint: "/x/{resources.p.id" }],
+      }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      restApiSource({
+        client: { base_url: server.url },
+        resources: ["p", { name: "x", endpoint: { path: "/x", params: { q: "{resources.p}" } } }],
+      }),
+    ).toThrow(/resources\[1\]\.endpoint\.params\.q/);
   });
 });

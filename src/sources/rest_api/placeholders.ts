@@ -30,60 +30,62 @@ export type Template = Array<string | PlaceholderRef>;
 const INCREMENTAL_FIELDS = new Set<string>(["start_value", "end_value", "last_value"]);
 
 /**
- * Parses a `str.format`-style template as dlt writes them: `{expr}` is a placeholder, `{{` and `}}` are
- * literal braces. Problems are pushed to `issues` at `path`; the returned template is still usable.
+ * Parses a `str.format`-style template as dlt writes them: `{resources.…}` and `{incremental.…}` are
+ * placeholders, `{{` and `}}` literal braces, and in a path a bare `{name}` binds the param `name` (dlt's
+ * older form). Braces that form no placeholder (a GraphQL query in a JSON body) stay literal text, where dlt
+ * would reject the config. Malformed placeholders are pushed to `issues` at `path`.
  */
-export function parseTemplate(text: string, path: string, issues: ConfigIssue[]): Template {
+export function parseTemplate(
+  text: string,
+  path: string,
+  issues: ConfigIssue[],
+  mode: "path" | "value" = "value",
+): Template {
   const out: Template = [];
   let literal = "";
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
-    if (ch === "{" && text[i + 1] === "{") {
-      literal += "{";
+    if ((ch === "{" || ch === "}") && text[i + 1] === ch) {
+      literal += ch;
       i += 2;
-    } else if (ch === "}" && text[i + 1] === "}") {
-      literal += "}";
-      i += 2;
-    } else if (ch === "{") {
-      const end = text.indexOf("}", i + 1);
-      if (end < 0) {
+      continue;
+    }
+    if (ch === "{") {
+      const close = text.indexOf("}", i + 1);
+      const open = text.indexOf("{", i + 1);
+      if (close < 0 && /^\s*(resources|incremental)\./.test(text.slice(i + 1)))
         issues.push({
           path,
-          message: `unclosed "{" in ${JSON.stringify(text)}`,
-          hint: 'close the placeholder with "}" or write "{{" for a literal brace',
+          message: `unclosed placeholder in ${JSON.stringify(text)}`,
+          hint: 'close it with "}"; write "{{" for a literal brace',
         });
-        literal += text.slice(i);
-        break;
+      if (close >= 0 && (open < 0 || close < open)) {
+        const ref = parseRef(text.slice(i + 1, close).trim(), text, path, issues, mode);
+        if (ref !== "literal") {
+          if (literal) out.push(literal);
+          literal = "";
+          if (ref) out.push(ref);
+          i = close + 1;
+          continue;
+        }
       }
-      if (literal) out.push(literal);
-      literal = "";
-      const ref = parseRef(text.slice(i + 1, end).trim(), text, path, issues);
-      if (ref) out.push(ref);
-      i = end + 1;
-    } else if (ch === "}") {
-      issues.push({
-        path,
-        message: `single "}" in ${JSON.stringify(text)}`,
-        hint: 'write "}}" for a literal brace',
-      });
-      literal += "}";
-      i += 1;
-    } else {
-      literal += ch;
-      i += 1;
     }
+    literal += ch;
+    i += 1;
   }
   if (literal) out.push(literal);
   return out;
 }
 
+/** A placeholder, `undefined` for a malformed one (reported), or "literal" for braces that are just text. */
 function parseRef(
   expr: string,
   text: string,
   path: string,
   issues: ConfigIssue[],
-): PlaceholderRef | undefined {
+  mode: "path" | "value",
+): PlaceholderRef | undefined | "literal" {
   if (expr.startsWith("resources.")) {
     const rest = expr.slice("resources.".length);
     const dot = rest.indexOf(".");
@@ -109,15 +111,8 @@ function parseRef(
     }
     return { kind: "incremental", field: field as IncrementalField };
   }
-  if (expr === "" || !/^[A-Za-z_][\w-]*$/.test(expr)) {
-    issues.push({
-      path,
-      message: `placeholder {${expr}} in ${JSON.stringify(text)} is not valid`,
-      hint: 'placeholders start with "resources." or "incremental."; write "{{" and "}}" for literal braces',
-    });
-    return undefined;
-  }
-  return { kind: "name", name: expr };
+  if (mode === "path" && /^[A-Za-z_][\w-]*$/.test(expr)) return { kind: "name", name: expr };
+  return "literal";
 }
 
 export function templateRefs(t: Template): PlaceholderRef[] {

@@ -20,17 +20,28 @@ describe("template parsing", () => {
     expect(renderTemplate(t, { parent: { name: "p", record: { id: 7 } } }, "text")).toBe("a{b}c/7");
   });
 
-  it("reports an unclosed brace, a lone closing brace and a malformed resources reference", () => {
+  it("reports an unclosed placeholder and malformed resources/incremental references", () => {
     const issues: ConfigIssue[] = [];
     parseTemplate("a{resources.p.id", "p1", issues);
-    parseTemplate("a}b", "p2", issues);
-    parseTemplate("{resources.p}", "p3", issues);
-    parseTemplate("{incremental.nope}", "p4", issues);
-    expect(issues.map((i) => i.path)).toEqual(["p1", "p2", "p3", "p4"]);
+    parseTemplate("{resources.p}", "p2", issues);
+    parseTemplate("{incremental.nope}", "p3", issues);
+    expect(issues.map((i) => i.path)).toEqual(["p1", "p2", "p3"]);
     expect(issues[0]?.message).toContain("unclosed");
-    expect(issues[1]?.hint).toContain("}}");
-    expect(issues[2]?.message).toContain("{resources.<resource>.<field>}");
-    expect(issues[3]?.hint).toContain("incremental.start_value");
+    expect(issues[1]?.message).toContain("{resources.<resource>.<field>}");
+    expect(issues[2]?.hint).toContain("incremental.start_value");
+  });
+
+  it("keeps braces that form no placeholder as text (GraphQL bodies), escapes applied", () => {
+    const issues: ConfigIssue[] = [];
+    const q = "query { posts(id: {resources.p.id}) { id title } } a}b {x y} {{esc}}";
+    const t = parseTemplate(q, "json.query", issues);
+    expect(issues).toEqual([]);
+    expect(renderTemplate(t, { parent: { name: "p", record: { id: 3 } } }, "text")).toBe(
+      "query { posts(id: 3) { id title } } a}b {x y} {esc}",
+    );
+    // outside a path a bare {name} is text too; in a path it binds a param (dlt's older form)
+    expect(parseTemplate("{name}", "x", issues)).toEqual(["{name}"]);
+    expect(parseTemplate("{name}", "x", issues, "path")).toEqual([{ kind: "name", name: "name" }]);
   });
 
   it("reads dotted and indexed field paths", () => {
@@ -112,7 +123,7 @@ describe("interpolation into requests", () => {
     expect(a.issues[0]?.path).toBe("resources[0].endpoint.params.id");
     const b = compile({ path: "x/{nope}" });
     expect(b.issues[0]?.message).toContain("{nope}");
-    const c = compile({ path: "x", params: { a: "{nope}" } });
+    const c = compile({ path: "x", params: { a: "{resources.nope}" } });
     expect(c.issues[0]?.path).toBe("resources[0].endpoint.params.a");
     const d = compile({ path: "x", params: { a: "{incremental.start_value}" } });
     expect(d.issues[0]?.message).toContain("no incremental");

@@ -100,7 +100,7 @@ export function compileEndpoint(
   };
 
   const path = bindPathNames(
-    parseTemplate(endpoint.path, `${at}.path`, issues),
+    parseTemplate(endpoint.path, `${at}.path`, issues, "path"),
     rawParams,
     legacyResolve,
     `${at}.path`,
