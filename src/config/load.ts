@@ -68,7 +68,9 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   }
   let value: unknown;
   try {
-    value = JSON5.parse(text);
+    // Plain JSON is by far the common case and JSON.parse is many times faster; JSON5 reads the rest
+    // (comments, trailing commas) and gives the better syntax error message.
+    value = ext === ".json" ? parseJsonFast(text) : JSON5.parse(text);
   } catch (err) {
     const e = err as { lineNumber?: number; columnNumber?: number; message?: string };
     throw new ConfigError(
@@ -84,6 +86,14 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
     );
   }
   return { kind: "config", config: value, file: path, positions: jsonPositions(text) };
+}
+
+function parseJsonFast(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return JSON5.parse(text);
+  }
 }
 
 function firstLine(message: string | undefined): string {

@@ -18,11 +18,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** `["resources", 2, "endpoint"]` → `resources[2].endpoint`; odd keys are quoted: `headers["X-Key"]`. */
 export function formatPath(segments: readonly PathSegment[]): string {
   let out = "";
-  for (const seg of segments) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
+  for (const seg of segments) out = appendPath(out, seg);
   return out;
 }
 
@@ -44,6 +40,30 @@ class LineIndex {
   }
 }
 
+/** `prefix` + one more segment, in `formatPath`'s spelling, without rebuilding the whole path. */
+export function appendPath(prefix: string, seg: PathSegment): string {
+  if (typeof seg === "number") return `${prefix}[${seg}]`;
+  if (IDENTIFIER.test(seg)) return prefix === "" ? seg : `${prefix}.${seg}`;
+  return `${prefix}[${JSON.stringify(seg)}]`;
+}
+
+function isSpace(code: number): boolean {
+  // ASCII whitespace, NBSP, BOM, and the Unicode spaces and line separators JSON5 allows.
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x1680 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
 /**
  * Positions of every value in a JSON or JSON5 text. A scan, not a parser: it runs after JSON5 has
  * accepted the text, so it only has to find where each value starts, skipping comments and strings.
@@ -51,83 +71,95 @@ class LineIndex {
 export function jsonPositions(text: string): SourcePositions {
   const positions: SourcePositions = new Map();
   const lines = new LineIndex(text);
+  const n = text.length;
   let i = 0;
 
   const skipSpace = (): void => {
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === "/" && text[i + 1] === "/") {
-        while (i < text.length && text[i] !== "\n") i++;
-      } else if (c === "/" && text[i + 1] === "*") {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+        while (i < n && text.charCodeAt(i) !== 10) i++;
+      } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
         const end = text.indexOf("*/", i + 2);
-        i = end < 0 ? text.length : end + 2;
-      } else if (/\s/.test(c) || c === "\uFEFF") i++;
+        i = end < 0 ? n : end + 2;
+      } else if (isSpace(c)) i++;
       else return;
     }
   };
 
-  const skipString = (): string => {
-    const start = i;
-    const quote = text[i];
+  const skipString = (): void => {
+    const quote = text.charCodeAt(i);
     i++;
-    while (i < text.length && text[i] !== quote) i += text[i] === "\\" ? 2 : 1;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === quote) break;
+      i += c === 92 /* \ */ ? 2 : 1;
+    }
     i++;
-    return text.slice(start, i);
   };
 
   const readKey = (): string => {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      const raw = skipString();
+    const start = i;
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      skipString();
+      const raw = text.slice(start, i);
       try {
         return JSON5.parse<string>(raw);
       } catch {
         return raw.slice(1, -1);
       }
     }
-    const start = i;
-    while (i < text.length && !/[\s:/]/.test(text[i]!)) i++;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === 58 /* : */ || d === 47 || isSpace(d)) break;
+      i++;
+    }
     return text.slice(start, i);
   };
 
-  const scanValue = (path: PathSegment[], keyAt?: number): void => {
+  const scanValue = (path: string, keyAt?: number): void => {
     skipSpace();
     const here: SourcePosition = lines.at(i);
     if (keyAt !== undefined) here.key = lines.at(keyAt);
-    positions.set(formatPath(path), here);
-    const c = text[i];
-    if (c === "{") {
+    positions.set(path, here);
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) {
       i++;
       for (;;) {
         skipSpace();
-        if (i >= text.length || text[i] === "}") break;
+        if (i >= n || text.charCodeAt(i) === 125) break;
         const keyStart = i;
         const key = readKey();
         skipSpace();
-        if (text[i] === ":") i++;
-        scanValue([...path, key], keyStart);
+        if (text.charCodeAt(i) === 58) i++;
+        scanValue(appendPath(path, key), keyStart);
         skipSpace();
-        if (text[i] === ",") i++;
+        if (text.charCodeAt(i) === 44) i++;
       }
       i++;
-    } else if (c === "[") {
+    } else if (c === 91 /* [ */) {
       i++;
       for (let index = 0; ; index++) {
         skipSpace();
-        if (i >= text.length || text[i] === "]") break;
-        scanValue([...path, index]);
+        if (i >= n || text.charCodeAt(i) === 93) break;
+        scanValue(appendPath(path, index));
         skipSpace();
-        if (text[i] === ",") i++;
+        if (text.charCodeAt(i) === 44) i++;
       }
       i++;
-    } else if (c === '"' || c === "'") {
+    } else if (c === 34 || c === 39) {
       skipString();
     } else {
-      while (i < text.length && !/[\s,\]}/]/.test(text[i]!)) i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 44 || d === 93 || d === 125 || d === 47 || isSpace(d)) break;
+        i++;
+      }
     }
   };
 
-  scanValue([]);
+  scanValue("");
   return positions;
 }
 
@@ -149,7 +181,7 @@ export function parseYamlWithPositions(text: string): {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  const visit = (node: unknown, path: PathSegment[], keyOffset?: number): void => {
+  const visit = (node: unknown, path: string, keyOffset?: number): void => {
     const range = (node as Node | null)?.range;
     const here: SourcePosition | undefined = range
       ? at(range[0])
@@ -158,21 +190,21 @@ export function parseYamlWithPositions(text: string): {
         : undefined;
     if (here) {
       if (keyOffset !== undefined) here.key = at(keyOffset);
-      positions.set(formatPath(path), here);
+      positions.set(path, here);
     }
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const keyRange = (pair.key as Node | null)?.range;
-        visit(pair.value, [...path, key], keyRange?.[0]);
+        visit(pair.value, appendPath(path, key), keyRange?.[0]);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, index) => {
-        visit(item, [...path, index]);
+        visit(item, appendPath(path, index));
       });
     }
   };
-  visit(doc.contents, []);
+  visit(doc.contents, "");
   return { value: errors.length > 0 ? undefined : doc.toJS(), positions, errors };
 }

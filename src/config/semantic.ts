@@ -203,20 +203,21 @@ export function semanticIssues(config: RestApiConfig): {
     }
   }
 
-  // Cycles in the parent graph.
-  const reported = new Set<string>();
+  // Cycles in the parent graph: each node has one parent, so walk each chain once (linear time).
+  const done = new Set<string>();
   for (const start of names) {
+    if (done.has(start)) continue;
+    const onChain = new Map<string, number>();
     const chain: string[] = [];
     let node: string | undefined = start;
-    while (node !== undefined && !chain.includes(node)) {
+    while (node !== undefined && !done.has(node) && !onChain.has(node)) {
+      onChain.set(node, chain.length);
       chain.push(node);
       node = parents.get(node);
     }
-    if (node === undefined) continue;
-    const cycle = chain.slice(chain.indexOf(node));
-    const key = [...cycle].sort().join(",");
-    if (reported.has(key)) continue;
-    reported.add(key);
+    for (const n of chain) done.add(n);
+    if (node === undefined || !onChain.has(node)) continue;
+    const cycle = chain.slice(onChain.get(node));
     const at = resources.find((r) => r.name === cycle[0])!;
     errors.push({
       path: at.endpointPath,

@@ -322,6 +322,7 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
  * problems reads top to bottom. A missing key sorts with the object that lacks it.
  */
 function inInputOrder(issues: Located[], input: unknown): Located[] {
+  if (issues.length < 2) return issues;
   const order = new Map<string, number>();
   const walk = (node: unknown, path: PathSegment[]): void => {
     order.set(formatPath(path), order.size);
