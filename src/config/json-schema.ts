@@ -13,8 +13,6 @@ import {
   writeDispositionSchema,
 } from "./schema.js";
 
-export const SCHEMA_ID = "https://sluice.dev/schema/sluice-config.schema.json";
-
 type Json = Record<string, unknown>;
 
 /**
@@ -41,7 +39,8 @@ export function buildJsonSchema(): Json {
     target: "draft-2020-12",
   }) as Json;
   const out = rewrite(raw) as Json;
-  return { $schema: raw.$schema, $id: SCHEMA_ID, title: "sluice config", ...withoutKeys(out, ["$schema"]) };
+  // No $id: the file is referenced by path (npm package `schema/` folder), not from a URL.
+  return { $schema: raw.$schema, title: "sluice config", ...withoutKeys(out, ["$schema"]) };
 }
 
 function withoutKeys(o: Json, keys: string[]): Json {
