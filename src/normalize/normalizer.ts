@@ -23,6 +23,7 @@ import {
   type KeyState,
   type NodeState,
   own,
+  rowFactory,
   type TableState,
 } from "./table-state.js";
 
@@ -227,6 +228,7 @@ export class Normalizer {
           ? "primary_key"
           : "random";
     for (const [name, hint] of columnHints) applyColumnHint(schema, name, hint);
+    state.newRow = undefined;
     // Child tables inherit the root's settings.
     for (const t of this.tables.values()) if (t.root === state && t !== state) inheritRoot(t, state);
     return state;
@@ -243,7 +245,7 @@ export class Normalizer {
   // ---- records ------------------------------------------------------------------------------------
 
   private normalizeRoot(table: TableState, record: DataRecord, loadId: string): void {
-    const row: Record<string, unknown> = {};
+    const row = (table.newRow ?? this.buildRowFactory(table))();
     row[LOAD_ID] = loadId;
     row[ROW_ID] = "";
     const outIndex = this.outLen;
@@ -320,7 +322,7 @@ export class Normalizer {
       for (let idx = 0; idx < items.length; idx++) {
         const item = items[idx];
         const id = childRowId(parentId, field, idx);
-        const row: Record<string, unknown> = {};
+        const row = (child.newRow ?? this.buildRowFactory(child))();
         row[PARENT_ID] = parentId;
         row[LIST_IDX] = idx;
         row[ROW_ID] = id;
@@ -527,10 +529,18 @@ export class Normalizer {
   private addColumn(table: TableState, col: ColumnSchema): void {
     const columns = table.schema.columns;
     columns[col.name] = col;
+    table.newRow = undefined;
     this.dirty = true;
     this.undo.push(() => {
       delete columns[col.name];
+      table.newRow = undefined;
     });
+  }
+
+  private buildRowFactory(table: TableState): () => Record<string, unknown> {
+    const factory = rowFactory(table.schema);
+    table.newRow = factory;
+    return factory;
   }
 
   // ---- names --------------------------------------------------------------------------------------

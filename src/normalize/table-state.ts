@@ -30,6 +30,8 @@ export interface TableState {
   hints: Map<string, ColumnHint>;
   resource: string;
   emitted: boolean;
+  /** Creates an empty row with every known column as a slot; rebuilt when columns change. */
+  newRow: (() => Record<string, unknown>) | undefined;
 }
 
 /** One object level inside a table's rows (the row itself or a flattened nested object). */
@@ -87,6 +89,7 @@ export function createTableState(
     hints: new Map(),
     resource: parent?.root.resource ?? schema.resource,
     emitted: false,
+    newRow: undefined,
   };
   // root and node refer back to the state itself, so they are filled in after creation.
   const state = partial as TableState;
@@ -137,4 +140,18 @@ export function rootOf(schema: StoredSchema, table: TableSchema): string {
 /** Own-property lookup: schema dictionaries are plain objects, and `constructor` is a fine column name. */
 export function own<T>(dict: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(dict, key) ? dict[key] : undefined;
+}
+
+/**
+ * Builds a factory for rows of a table: an object literal naming every column (values undefined, which
+ * JSON.stringify skips). V8 allocates such a literal in one step with a fixed shape, so filling a row is a
+ * store into an existing slot rather than a chain of shape transitions and backing-store growth, which
+ * measurably cuts normalization time and garbage for wide rows.
+ */
+export function rowFactory(schema: TableSchema): () => Record<string, unknown> {
+  const slots = Object.keys(schema.columns)
+    .filter((name) => name !== "__proto__")
+    .map((name) => `${JSON.stringify(name)}: undefined`)
+    .join(", ");
+  return new Function(`return { ${slots} };`) as () => Record<string, unknown>;
 }
