@@ -263,7 +263,10 @@ export class Pipeline {
           `resource "${r.name}": merge strategy "${strategy}" is not supported by destination ${this.destination.name}`,
           {
             code: "DISPOSITION_UNSUPPORTED",
-            hint: `Use one of: ${this.destination.capabilities.mergeStrategies.join(", ")}.`,
+            hint:
+              this.destination.capabilities.mergeStrategies.length > 0
+                ? `Use one of: ${this.destination.capabilities.mergeStrategies.join(", ")}.`
+                : `Destination ${this.destination.name} cannot merge: use write_disposition append or replace, or load into duckdb or postgres.`,
           },
         );
     }
