@@ -25,6 +25,16 @@ describe("parent/child graph", () => {
     ]);
   });
 
+  it("lets two children share one parent", () => {
+    const { plans, issues } = plan([
+      "issues",
+      { name: "comments", endpoint: "issues/{resources.issues.number}/comments" },
+      { name: "events", endpoint: { path: "events", params: { issue: "{resources.issues.number}" } } },
+    ]);
+    expect(issues).toEqual([]);
+    expect(plans.map((p) => p.parent)).toEqual([undefined, "issues", "issues"]);
+  });
+
   it("reports an unknown parent naming the resource and the config path", () => {
     const { issues } = plan([
       "posts",

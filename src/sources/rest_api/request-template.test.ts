@@ -157,4 +157,21 @@ describe("interpolation into requests", () => {
     const spec = renderRequest(ep, { incremental: { start_value: 10, last_value: 10 } });
     expect(spec.params).toEqual({ from: "10", q: "after:10" });
   });
+
+  it("fills incremental values into json bodies and headers, typed when a whole value", () => {
+    const { ep, issues } = compile({
+      path: "search",
+      method: "POST",
+      json: {
+        since: "{incremental.start_value}",
+        range: ["{incremental.start_value}", "{incremental.end_value}"],
+      },
+      headers: { "X-Since": "{incremental.start_value}" },
+      incremental: { cursor_path: "ts", initial_value: 5, end_value: 9 },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, { incremental: { start_value: 5, last_value: 5, end_value: 9 } });
+    expect(spec.json).toEqual({ since: 5, range: [5, 9] });
+    expect(spec.headers).toEqual({ "X-Since": "5" });
+  });
 });
