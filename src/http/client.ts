@@ -6,9 +6,10 @@ import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
 import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
 import { readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
-import { createPaginator } from "./paginators/index.js";
+import { AutoPaginator, createPaginator, type Paginator } from "./paginators/index.js";
+import { RangePaginator } from "./paginators/range.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { type PreparedRequest, prepareRequest } from "./request.js";
+import { cloneRequest, type PreparedRequest, prepareRequest } from "./request.js";
 import { matchResponseAction } from "./response-actions.js";
 import {
   isRetryableNetworkError,
@@ -128,6 +129,41 @@ export class RestClient {
         : new RateLimiter({ now: this.timers.now, sleep: this.timers.sleep });
   }
 
+  /** Fetches planned pages with up to `concurrency` in flight, yielding them in order. */
+  private async *fetchPlanned(
+    template: PreparedRequest,
+    values: number[],
+    range: RangePaginator,
+    select: RecordSelector,
+    ctx: CallContext,
+    firstIndex: number,
+    concurrency: number,
+    log: Logger,
+  ): AsyncGenerator<Page> {
+    const inflight: Array<Promise<HttpResponse>> = [];
+    let launched = 0;
+    const launch = () => {
+      const req = cloneRequest(template);
+      range.writeValue(req, values[launched++]!);
+      const p = this.execute(req, ctx);
+      // Results we stop waiting for (after an empty page or an error) must not surface as unhandled.
+      p.catch(() => undefined);
+      inflight.push(p);
+    };
+    while (launched < values.length && inflight.length < concurrency) launch();
+    for (let i = 0; i < values.length; i++) {
+      const response = await inflight.shift()!;
+      if (launched < values.length) launch();
+      if (response.ignored) return;
+      const records = select(response.body);
+      yield { records, response, index: firstIndex + i };
+      if (records.length === 0 && range.stopsOnEmptyPage) {
+        log.debug("pagination ends: empty page before the total was reached", { pages: firstIndex + i + 1 });
+        return;
+      }
+    }
+  }
+
   private lastUrl = "";
   private lastOrigin = "";
 
@@ -193,11 +229,25 @@ export class RestClient {
         log.debug("pagination ends: maximum_pages reached", { pages: index + 1 });
         return;
       }
+      const range = rangeOf(paginator);
+      if ((opts.page_concurrency ?? 1) > 1 && range?.total !== undefined) {
+        const values = range.planRemaining(
+          maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
+        );
+        log.debug(`fetching ${values.length} remaining pages, ${opts.page_concurrency} at a time`);
+        yield* this.fetchPlanned(req, values, range, select, ctx, index + 1, opts.page_concurrency ?? 1, log);
+        return;
+      }
       paginator.next(req);
     }
   }
 
+  private closed = false;
+
+  /** Closes pooled connections. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.agent.close();
   }
 
@@ -419,6 +469,11 @@ export class RestClient {
       params = {};
     }
   }
+}
+
+function rangeOf(paginator: Paginator): RangePaginator | undefined {
+  const p = paginator instanceof AutoPaginator ? paginator.delegate : paginator;
+  return p instanceof RangePaginator ? p : undefined;
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

@@ -33,3 +33,17 @@ export function jsonBodyObject(req: PreparedRequest): Record<string, unknown> {
   if (req.json === null || typeof req.json !== "object" || Array.isArray(req.json)) req.json = {};
   return req.json as Record<string, unknown>;
 }
+
+/** An independent copy: planned parallel requests must not share params or body. */
+export function cloneRequest(req: PreparedRequest): PreparedRequest {
+  const copy: PreparedRequest = {
+    method: req.method,
+    url: req.url,
+    params: { ...req.params },
+    headers: { ...req.headers },
+  };
+  if (req.json !== undefined)
+    copy.json = req.json !== null && typeof req.json === "object" ? structuredClone(req.json) : req.json;
+  if (req.data !== undefined) copy.data = typeof req.data === "string" ? req.data : { ...req.data };
+  return copy;
+}

@@ -154,6 +154,11 @@ export interface PaginateOptions {
   /** Override of the client's auth for this endpoint (dlt allows endpoint-level auth). */
   auth?: AuthConfig;
   signal?: AbortSignal;
+  /**
+   * Pages fetched in parallel once an offset or page_number response tells the total (default 1:
+   * sequential). Pages are still yielded in order; the per-host in-flight limit still applies.
+   */
+  page_concurrency?: number;
   /** Called on every retry: for progress metrics. */
   onRetry?: (info: { attempt: number; status?: number; delayMs: number }) => void;
 }

@@ -344,3 +344,67 @@ describe("auto-detection of a Link header", () => {
     expect(logger.entries.map((e) => e.msg)).toContain("paginator detected: header_link");
   });
 });
+
+describe("page-parallel pagination when the total is known", () => {
+  it("offset: fetches the remaining pages concurrently, yields them in order", async () => {
+    const all = records(95);
+    let inFlight = 0;
+    let peak = 0;
+    reset((req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      const offset = Number(req.query.get("offset"));
+      // Later pages answer sooner: order must still hold.
+      setTimeout(
+        () => {
+          inFlight--;
+          sendJson(res, { data: all.slice(offset, offset + 10), total: all.length });
+        },
+        offset === 0 ? 1 : 60 - offset / 2,
+      );
+    });
+    const pages = await collect(
+      { path: "/par" },
+      { paginator: { type: "offset", limit: 10 }, data_selector: "data", page_concurrency: 4 },
+    );
+    expect(ids(pages)).toEqual(all.map((r) => r.id));
+    expect(pages.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(server.requests).toHaveLength(10);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(4);
+  });
+
+  it("page_number with total pages, capped by maximum_pages", async () => {
+    reset((req, res) => sendJson(res, { data: [{ id: Number(req.query.get("page")) }], total: 20 }));
+    const pages = await collect(
+      { path: "/pp" },
+      {
+        paginator: { type: "page_number", base_page: 1, maximum_pages: 5 },
+        data_selector: "data",
+        page_concurrency: 3,
+      },
+    );
+    expect(ids(pages)).toEqual([1, 2, 3, 4, 5]);
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it("an empty page before the total ends it; no total means sequential", async () => {
+    reset((req, res) => {
+      const offset = Number(req.query.get("offset"));
+      sendJson(res, { data: offset < 20 ? records(10) : [], total: 1000 });
+    });
+    const pages = await collect(
+      { path: "/gap" },
+      { paginator: { type: "offset", limit: 10 }, data_selector: "data", page_concurrency: 2 },
+    );
+    expect(pages.map((p) => p.records.length)).toEqual([10, 10, 0]);
+    reset(offsetHandler(records(25), false));
+    const seq = await collect(
+      { path: "/seq" },
+      { paginator: { type: "offset", limit: 10 }, data_selector: "data", page_concurrency: 4 },
+    );
+    expect(ids(seq)).toHaveLength(25);
+    // (A request abandoned by the run above may still land after the reset.)
+    expect(server.requests.filter((r) => r.path.startsWith("/seq"))).toHaveLength(3);
+  });
+});

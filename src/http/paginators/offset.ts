@@ -1,3 +1,4 @@
+import { SluiceError } from "../../core/errors.js";
 import { setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import { RangePaginator } from "./range.js";
@@ -24,7 +25,12 @@ export class OffsetPaginator extends RangePaginator {
   private readonly maximumOffset: number | undefined;
 
   constructor(cfg: OffsetPaginatorConfig) {
-    if (!(cfg.limit > 0)) throw new RangeError(`offset paginator needs a positive limit, got ${cfg.limit}`);
+    if (!(cfg.limit > 0)) {
+      throw new SluiceError(`offset paginator needs a positive \`limit\`, got ${String(cfg.limit)}`, {
+        code: "PAGINATOR_INVALID",
+        hint: "Set paginator.limit to the page size the API accepts, e.g. 100.",
+      });
+    }
     super({
       start: cfg.offset ?? 0,
       step: cfg.limit,

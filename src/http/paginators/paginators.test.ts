@@ -118,7 +118,7 @@ describe("offset paginator", () => {
   });
 
   it("rejects a non-positive limit", () => {
-    expect(() => new OffsetPaginator({ limit: 0 })).toThrow(/positive limit/);
+    expect(() => new OffsetPaginator({ limit: 0 })).toThrow(/positive `limit`/);
   });
 });
 

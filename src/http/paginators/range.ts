@@ -41,8 +41,34 @@ export abstract class RangePaginator extends BasePaginator {
   }
 
   protected write(request: PreparedRequest): void {
-    if (this.opts.bodyPath) setPath(jsonBodyObject(request), this.opts.bodyPath, this.current);
-    else request.params[this.opts.param] = this.current;
+    this.writeValue(request, this.current);
+  }
+
+  /** Puts a page's offset / number into a request (for requests planned ahead). */
+  writeValue(request: PreparedRequest, value: number): void {
+    if (this.opts.bodyPath) setPath(jsonBodyObject(request), this.opts.bodyPath, value);
+    else request.params[this.opts.param] = value;
+  }
+
+  /** Whether an empty page ends pagination (`stop_after_empty_page`). */
+  get stopsOnEmptyPage(): boolean {
+    return this.opts.stopAfterEmptyPage;
+  }
+
+  /**
+   * Once a response told the total, every remaining page is known up front: returns their values
+   * (at most `limit` of them, each within total and maximum) and marks the paginator done, so the
+   * client can fetch them in parallel.
+   */
+  planRemaining(limit: number): number[] {
+    const out: number[] = [];
+    if (!this.hasNext || this.total === undefined) return out;
+    while (out.length < limit && !this.totalReached(this.total) && !this.maximumReached()) {
+      out.push(this.current);
+      this.current += this.opts.step;
+    }
+    this.stop(`${out.length} remaining pages planned from total ${this.total}`);
+    return out;
   }
 
   update(response: HttpResponse, records: readonly unknown[]): void {
