@@ -22,23 +22,47 @@ export function ndjsonCopyTranscoder(
   const n = columns.length;
   const fields: string[] = new Array(n).fill(COPY_NULL);
 
+  // Rows of one table nearly always list their keys in the same order: remember the column found at each
+  // key position and confirm it with one startsWith instead of slicing the key and hashing it.
+  const slotKey: string[] = [];
+  const slotCol: Array<number | undefined> = [];
+
   return (line) => {
     fields.fill(COPY_NULL);
     const len = line.length;
+    let slot = 0;
     let i = skipWs(line, 0);
     if (line.charCodeAt(i) !== 123 /* { */) return fallback(line);
     i = skipWs(line, i + 1);
     if (line.charCodeAt(i) === 125 /* } */) return finish();
     while (i < len) {
       if (line.charCodeAt(i) !== 34 /* " */) return fallback(line);
-      const keyEnd = stringEnd(line, i);
-      if (keyEnd < 0) return fallback(line);
-      let key = line.slice(i + 1, keyEnd);
-      if (key.includes("\\")) key = JSON.parse(`"${key}"`) as string;
+      let col: number | undefined;
+      let keyEnd: number;
+      const known = slotKey[slot];
+      if (
+        known !== undefined &&
+        line.charCodeAt(i + 1 + known.length) === 34 &&
+        line.startsWith(known, i + 1) &&
+        !known.includes("\\")
+      ) {
+        keyEnd = i + 1 + known.length;
+        col = slotCol[slot];
+      } else {
+        keyEnd = stringEnd(line, i);
+        if (keyEnd < 0) return fallback(line);
+        const rawKey = line.slice(i + 1, keyEnd);
+        const key = rawKey.includes("\\") ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
+        col = index.get(key);
+        if (!rawKey.includes("\\")) {
+          slotKey[slot] = rawKey;
+          slotCol[slot] = col;
+        }
+      }
+      slot++;
       i = skipWs(line, keyEnd + 1);
       if (line.charCodeAt(i) !== 58 /* : */) return fallback(line);
       i = skipWs(line, i + 1);
-      const col = index.get(key);
       const c = line.charCodeAt(i);
       let end: number;
       if (c === 34 /* " */) {
