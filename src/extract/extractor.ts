@@ -87,7 +87,10 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
       current = parent;
     }
   }
-  const signal = options.signal ?? new AbortController().signal;
+  // One failing resource stops the others: the package is discarded anyway.
+  const abort = new AbortController();
+  options.signal?.addEventListener("abort", () => abort.abort(options.signal?.reason), { once: true });
+  const signal = abort.signal;
   const nodes = new Map<string, Node>();
   for (const name of running) {
     const resource = byName.get(name)!;
@@ -123,8 +126,10 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
         node.records += batch.length;
         options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
         if (node.children.length > 0) await runChildren(node, batch);
+        if (signal.aborted) return;
       }
     } catch (err) {
+      if (!signal.aborted) abort.abort(err);
       if (err instanceof SluiceError) throw err;
       throw new SluiceError(
         `resource "${node.resource.name}" failed: ${(err as Error)?.message ?? String(err)}`,

@@ -156,3 +156,26 @@ describe("extract files", () => {
     }
   });
 });
+
+describe("extract failures", () => {
+  it("aborts the other resources when one fails", async () => {
+    let sawAbort = false;
+    const slow = resource("slow", async function* (ctx) {
+      for (let i = 0; i < 100; i++) {
+        if (ctx.signal.aborted) {
+          sawAbort = true;
+          return;
+        }
+        yield { i };
+        await sleep(10);
+      }
+    });
+    const bad = resource("bad", async function* () {
+      yield { x: 1 };
+      await sleep(30);
+      throw new Error("api down");
+    });
+    await expect(sb.make().run(source("s", [slow, bad]))).rejects.toThrow(/resource "bad" failed: api down/);
+    expect(sawAbort).toBe(true);
+  });
+});
