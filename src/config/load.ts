@@ -14,7 +14,8 @@ export type LoadedConfig =
   | { kind: "config"; config: unknown; file: string; positions: SourcePositions }
   | { kind: "source"; source: Source; file: string };
 
-export const CONFIG_EXTENSIONS = [".json", ".json5", ".yaml", ".yml", ".toml", ".ts", ".mts", ".js", ".mjs"];
+const MODULE_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
+export const CONFIG_EXTENSIONS = [".json", ".json5", ".yaml", ".yml", ".toml", ...MODULE_EXTENSIONS];
 
 /**
  * Reads a config file. JSON and JSON5 (comments allowed in both), YAML and TOML are parsed as data,
@@ -31,7 +32,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
       hint: `use one of ${CONFIG_EXTENSIONS.join(", ")}`,
     });
   }
-  if ([".ts", ".mts", ".js", ".mjs"].includes(ext)) return loadModule(file, path);
+  if (MODULE_EXTENSIONS.includes(ext)) return loadModule(file, path);
 
   let text: string;
   try {
@@ -154,7 +155,7 @@ async function loadModule(file: string, shown: string): Promise<LoadedConfig> {
   await ensureHooks();
   let mod: { default?: unknown };
   try {
-    if (file.endsWith(".ts") || file.endsWith(".mts")) {
+    if (/\.[cm]?ts$/i.test(file)) {
       const { tsImport } = await import("tsx/esm/api");
       mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
     } else {

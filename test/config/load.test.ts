@@ -271,6 +271,20 @@ describe("TypeScript and JavaScript modules", () => {
     expect(isSecretRef((config.client.auth as { token: unknown }).token)).toBe(true);
   });
 
+  it("CommonJS modules: .cjs and .cts", async () => {
+    const body = '{ client: { base_url: "https://x.example" }, resources: ["a"] }';
+    for (const [name, text] of [
+      ["c.cjs", `module.exports = ${body};\n`],
+      [
+        "c.cts",
+        `const config: { resources: string[] } & Record<string, unknown> = ${body};\nexport = config;\n`,
+      ],
+    ] as const) {
+      const loaded = await loadConfig(write(name, text));
+      expect(validateConfig(loaded.config).resources, name).toEqual(["a"]);
+    }
+  });
+
   it("a module without a usable default export is a config error", async () => {
     const err = await loadConfigFile(write("nodefault.mjs", "export const x = 1;\n")).catch(
       (e: unknown) => e,

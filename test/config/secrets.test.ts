@@ -94,6 +94,21 @@ describe("resolveSecrets", () => {
     expect(config.resources[0]!.endpoint.headers.Authorization).toBe(`Bearer ${ref("api_token")}`);
   });
 
+  it("never writes to its input, even a frozen one", () => {
+    const frozen = structuredClone({ a: { b: [ref("x"), "plain"] } });
+    const freeze = (v: unknown): void => {
+      if (typeof v === "object" && v !== null) {
+        Object.freeze(v);
+        for (const x of Object.values(v)) freeze(x);
+      }
+    };
+    freeze(frozen);
+    expect(resolveSecrets(frozen, { cwd: workdir(), env: { X: "value-x1" } })).toEqual({
+      a: { b: ["value-x1", "plain"] },
+    });
+    expect(frozen.a.b[0]).toBe(ref("x"));
+  });
+
   it("registers every value it resolves, so logs and errors mask it", () => {
     const cwd = workdir('client_secret = "file-secret-2"\n[team]\nid = "team-secret-7"\n');
     resolveSecrets(config, { cwd, env: { CLIENT_ID: "env-client-id-2", API_TOKEN: "env-token-2" } });
