@@ -40,13 +40,10 @@ function withoutKeys(record: DataRecord, keys: ReadonlySet<string>): DataRecord 
 function without(record: DataRecord, path: string[]): DataRecord {
   const [head, ...rest] = path;
   if (head === undefined || !Object.hasOwn(record, head)) return record;
-  const copy: DataRecord = { ...record };
-  if (rest.length === 0) {
-    delete copy[head];
-    return copy;
-  }
+  if (rest.length === 0) return withoutKeys(record, new Set([head]));
   const child = record[head];
   if (typeof child !== "object" || child === null || Array.isArray(child)) return record;
-  copy[head] = without(child as DataRecord, rest);
-  return copy;
+  const out: DataRecord = {};
+  for (const k in record) out[k] = k === head ? without(child as DataRecord, rest) : record[k];
+  return out;
 }
