@@ -1,22 +1,5 @@
 // Public API of sluice. Each area adds its exports here as it lands.
 
-export { ConfigError, MissingSecretError, SluiceError } from "./core/errors.js";
-export type { DataRecord, JsonObject, JsonValue } from "./core/json.js";
-export type { Logger, LogLevel } from "./core/logger.js";
-export { createLogger } from "./core/logger.js";
-export type {
-  ColumnHint,
-  DataType,
-  MergeStrategy,
-  Resource,
-  ResourceContext,
-  ResourceHints,
-  ResourceItem,
-  SchemaContract,
-  Source,
-  WriteDisposition,
-} from "./core/resource.js";
-export { resource, source } from "./core/resource.js";
 export type {
   AuthSpec,
   CheckResult,
@@ -48,6 +31,30 @@ export {
   secrets,
   validateConfig,
 } from "./config/index.js";
+export { ConfigError, MissingSecretError, SluiceError } from "./core/errors.js";
+export type { DataRecord, JsonObject, JsonValue } from "./core/json.js";
+export type { Logger, LogLevel } from "./core/logger.js";
+export { createLogger } from "./core/logger.js";
+export type {
+  ColumnHint,
+  DataType,
+  MergeStrategy,
+  Resource,
+  ResourceContext,
+  ResourceHints,
+  ResourceItem,
+  SchemaContract,
+  Source,
+  WriteDisposition,
+} from "./core/resource.js";
+export { resource, source } from "./core/resource.js";
+export { type DuckdbOptions, duckdb } from "./destinations/duckdb/index.js";
+export {
+  type FilesystemDestinationOptions,
+  filesystemDestination,
+} from "./destinations/filesystem/index.js";
+export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/index.js";
+export { type PostgresDestinationOptions, postgresDestination } from "./destinations/postgres/index.js";
 export type {
   AuthConfig,
   ClientOptions,
@@ -69,6 +76,4 @@ export type {
   RunOptions,
 } from "./pipeline/index.js";
 export { defaultPipelinesDir, Pipeline, pipeline } from "./pipeline/index.js";
-export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/index.js";
-export { type DuckdbOptions, duckdb } from "./destinations/duckdb/index.js";
 export { type RestApiSource, type RestApiSourceOptions, restApiSource } from "./sources/rest_api/index.js";
