@@ -18,7 +18,7 @@ export interface RunTrace {
   started_at: string;
   finished_at: string;
   duration_ms: number;
-  status: "ok" | "failed";
+  status: "ok" | "failed" | "interrupted";
   error?: { message: string; hint?: string };
   load_ids: string[];
   stages: { name: string; duration_ms: number }[];

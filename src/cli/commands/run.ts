@@ -113,6 +113,17 @@ export async function runCommand(
 
   logger.info(`run ${pipelineName}: ${input.file} → ${record.name} ${p.destinationLocation}`);
   progress.start();
+  // Ctrl-C: leave the terminal clean and a trace behind. The pipeline needs no cleanup — an interrupted
+  // run is completed (or its partial package discarded) by the next one.
+  const onInterrupt = () => {
+    progress.stop();
+    trace("interrupted");
+    io.stderr.write(
+      `error: interrupted\nhint: run the same command again: pending work is resumed, nothing is loaded twice\n`,
+    );
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
   let info: LoadInfo;
   try {
     info = await p.run(instrumentSource(source, progress), only ? { resources: only } : {});
@@ -122,6 +133,7 @@ export async function runCommand(
     trace("failed", undefined, err);
     throw err;
   } finally {
+    process.removeListener("SIGINT", onInterrupt);
     await source.close?.();
   }
   progress.stop();
