@@ -79,6 +79,19 @@ describe("IncrementalRun", () => {
     expect(def.filter(rows(2, 5)).records.map((r) => r.ts)).toEqual([2]);
   });
 
+  it("with end_value (a backfill) ignores the stored cursor and leaves it as it was", () => {
+    const state: JsonObject = { incremental: { ts: { last_value: 8, unique_hashes: ["h"] } } };
+    const run = new IncrementalRun(
+      { cursor_path: "ts", initial_value: 2, end_value: 6 },
+      cursorSlot(state, "ts"),
+      undefined,
+      "r",
+    );
+    expect(run.startValue).toBe(2);
+    expect(run.filter(rows(1, 2, 5, 6, 9)).records.map((r) => r.ts)).toEqual([2, 5]);
+    expect(state).toEqual({ incremental: { ts: { last_value: 8, unique_hashes: ["h"] } } });
+  });
+
   it("signals stop for sorted streams once past the range", () => {
     const asc = new IncrementalRun({ cursor_path: "ts", end_value: 5, row_order: "asc" }, {}, undefined, "r");
     expect(asc.filter(rows(3, 4, 6))).toMatchObject({ stop: true });

@@ -163,13 +163,16 @@ export class IncrementalRun {
     this.order = cursorOrder(config.last_value_func);
     const pk = config.primary_key;
     this.primaryKey = pk === undefined ? resourcePrimaryKey : Array.isArray(pk) ? pk : [pk];
-    const stored = slot.last_value;
+    // dlt's backfill: with an end_value the run covers [initial_value, end_value) and the stored cursor is
+    // neither read nor moved.
+    this.updatesState = config.end_value === undefined || config.end_value === null;
+    const stored = this.updatesState ? slot.last_value : undefined;
     const hasStored = stored !== undefined && stored !== null;
     // With "min" the cursor moves down, so the lag window lies above the stored value.
     const lag = config.last_value_func === "min" && config.lag ? -config.lag : config.lag;
     this.startValue = hasStored ? applyLag(stored, lag) : config.initial_value;
     this.endValue = config.end_value;
-    const hashes = Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
+    const hashes = hasStored && Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
     // With lag the window is re-read on purpose: a merge load takes the updates, so no boundary dedup.
     this.boundaryHashes = hasStored && !config.lag ? new Set(hashes) : new Set();
     this.last = hasStored ? cursor(stored) : undefined;
@@ -178,8 +181,6 @@ export class IncrementalRun {
       this.startValue === undefined || this.startValue === null ? undefined : cursor(this.startValue);
     this.end = this.endValue === undefined || this.endValue === null ? undefined : cursor(this.endValue);
     this.cursorKeys = pathKeys(config.cursor_path);
-    // dlt leaves state alone when an end_value bounds the run: a backfill must not move the cursor.
-    this.updatesState = config.end_value === undefined || config.end_value === null;
     if (this.updatesState && config.initial_value !== undefined && slot.initial_value === undefined)
       slot.initial_value = toJson(config.initial_value);
   }
