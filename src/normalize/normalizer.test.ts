@@ -446,6 +446,25 @@ describe("schema versions", () => {
   });
 });
 
+describe("row shapes", () => {
+  it("rows hold only JSON values; sparse tables stop pre-shaping rows", () => {
+    const { out, feed } = setup();
+    const wide: DataRecord = {};
+    for (let i = 0; i < 30; i++) wide[`f${i}`] = i;
+    feed(wide);
+    for (let i = 0; i < 600; i++) feed({ f0: i });
+    const rows = out.of("items");
+    expect(JSON.parse(JSON.stringify(rows[1]))).toEqual({
+      _sluice_load_id: "L1",
+      _sluice_id: rows[1]!._sluice_id,
+      f0: 0,
+    });
+    const last = rows[rows.length - 1]!;
+    expect(Object.values(last)).not.toContain(undefined);
+    expect(Object.keys(last).sort()).toEqual(["_sluice_id", "_sluice_load_id", "f0"]);
+  });
+});
+
 describe("odd records", () => {
   it("wraps bare values and lists yielded as records into a value column", () => {
     const { out, feed } = setup();

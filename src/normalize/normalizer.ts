@@ -24,6 +24,7 @@ import {
   type NodeState,
   own,
   rowFactory,
+  sampleDensity,
   type TableState,
 } from "./table-state.js";
 
@@ -179,7 +180,9 @@ export class Normalizer {
       for (let i = 0; i < n; i += 2) {
         table = out[i] as TableState;
         if (!table.emitted) this.markSeen(table);
-        sink(table.name, out[i + 1] as Record<string, unknown>);
+        const row = out[i + 1] as Record<string, unknown>;
+        if ((++table.rows & 255) === 0) sampleDensity(table, row);
+        sink(table.name, row);
       }
       this.outLen = 0;
       return true;
@@ -245,7 +248,7 @@ export class Normalizer {
   // ---- records ------------------------------------------------------------------------------------
 
   private normalizeRoot(table: TableState, record: DataRecord, loadId: string): void {
-    const row = (table.newRow ?? this.buildRowFactory(table))();
+    const row = table.dense ? (table.newRow ?? this.buildRowFactory(table))() : {};
     row[LOAD_ID] = loadId;
     row[ROW_ID] = "";
     const outIndex = this.outLen;
@@ -322,7 +325,9 @@ export class Normalizer {
       for (let idx = 0; idx < items.length; idx++) {
         const item = items[idx];
         const id = childRowId(parentId, field, idx);
-        const row = (child.newRow ?? this.buildRowFactory(child))();
+        const row: Record<string, unknown> = child.dense
+          ? (child.newRow ?? this.buildRowFactory(child))()
+          : {};
         row[PARENT_ID] = parentId;
         row[LIST_IDX] = idx;
         row[ROW_ID] = id;

@@ -32,6 +32,10 @@ export interface TableState {
   emitted: boolean;
   /** Creates an empty row with every known column as a slot; rebuilt when columns change. */
   newRow: (() => Record<string, unknown>) | undefined;
+  /** Whether rows fill most columns (sampled), so pre-shaped rows pay off; sparse rows start empty. */
+  dense: boolean;
+  /** Rows emitted, for sampling density. */
+  rows: number;
 }
 
 /** One object level inside a table's rows (the row itself or a flattened nested object). */
@@ -90,6 +94,8 @@ export function createTableState(
     resource: parent?.root.resource ?? schema.resource,
     emitted: false,
     newRow: undefined,
+    dense: true,
+    rows: 0,
   };
   // root and node refer back to the state itself, so they are filled in after creation.
   const state = partial as TableState;
@@ -146,7 +152,8 @@ export function own<T>(dict: Record<string, T>, key: string): T | undefined {
  * Builds a factory for rows of a table: an object literal naming every column (values undefined, which
  * JSON.stringify skips). V8 allocates such a literal in one step with a fixed shape, so filling a row is a
  * store into an existing slot rather than a chain of shape transitions and backing-store growth, which
- * measurably cuts normalization time and garbage for wide rows.
+ * measurably cuts normalization time and garbage for wide rows. Undefined slots still cost the file writer
+ * a little each, so tables whose rows leave many columns empty use plain objects instead (see `sampleDensity`).
  */
 export function rowFactory(schema: TableSchema): () => Record<string, unknown> {
   const slots = Object.keys(schema.columns)
@@ -154,4 +161,13 @@ export function rowFactory(schema: TableSchema): () => Record<string, unknown> {
     .map((name) => `${JSON.stringify(name)}: undefined`)
     .join(", ");
   return new Function(`return { ${slots} };`) as () => Record<string, unknown>;
+}
+
+/** Every 256th row of a table: dense if it fills at least 80 % of the table's columns. */
+export function sampleDensity(table: TableState, row: Record<string, unknown>): void {
+  let filled = 0;
+  for (const k in row) if (row[k] !== undefined) filled++;
+  let columns = 0;
+  for (const _ in table.schema.columns) columns++;
+  table.dense = filled >= columns * 0.8;
 }
