@@ -6,7 +6,7 @@ import JSON5 from "json5";
 import { parse as parseToml } from "smol-toml";
 import { ConfigError, SluiceError } from "../core/errors.js";
 import type { Source } from "../core/resource.js";
-import { jsonPositions, parseYamlWithPositions, type SourcePositions } from "./positions.js";
+import { jsonPositions, parseYamlWithPositions, type SourcePositions, tomlPositions } from "./positions.js";
 import { isPlainObject } from "./secrets.js";
 
 /** What a config file holds: a config object (validated later) or, from a module, a ready source. */
@@ -19,7 +19,7 @@ export const CONFIG_EXTENSIONS = [".json", ".json5", ".yaml", ".yml", ".toml", .
 
 /**
  * Reads a config file. JSON and JSON5 (comments allowed in both), YAML and TOML are parsed as data,
- * with the position of every value kept for error messages (none for TOML). `.ts`/`.js` modules are
+ * with the position of every value kept for error messages. `.ts`/`.js` modules are
  * imported, with no build step, and their default export is a config object or a source. The result
  * is not validated: pass `config` and `positions` to `validateConfig`.
  */
@@ -58,7 +58,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   }
   if (ext === ".toml") {
     try {
-      return { kind: "config", config: tomlToPlain(parseToml(text)), file: path, positions: new Map() };
+      const config = tomlToPlain(parseToml(text));
+      return { kind: "config", config, file: path, positions: tomlPositions(text) };
     } catch (err) {
       const e = err as { line?: number; column?: number; message?: string };
       throw new ConfigError(

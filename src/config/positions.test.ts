@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPath, jsonPositions, parseYamlWithPositions } from "./positions.js";
+import { formatPath, jsonPositions, parseYamlWithPositions, tomlPositions } from "./positions.js";
 
 describe("formatPath", () => {
   it("writes dotted keys, indexes and quoted odd keys", () => {
@@ -47,5 +47,41 @@ describe("parseYamlWithPositions", () => {
     const { value, errors } = parseYamlWithPositions("a: 1\na: 2\n");
     expect(value).toBeUndefined();
     expect(errors[0]).toMatchObject({ message: "Map keys must be unique", line: 2, column: 1 });
+  });
+});
+
+describe("tomlPositions", () => {
+  it("follows tables, array tables, dotted keys, inline tables and multi-line values", () => {
+    const text = [
+      "# comment [not.a.table]", // 1
+      "[client]", // 2
+      'base_url = "https://x.example" # trailing', // 3
+      "auth = { type = 'bearer', token = \"t\" }", // 4
+      "[[resources]]", // 5
+      'name = "a"', // 6
+      "[resources.endpoint]", // 7
+      "params.per_page = 2", // 8
+      "[[resources]]", // 9
+      'name = """b', // 10
+      '"""', // 11
+      "list = [", // 12
+      "  1, # one", // 13
+      "  { x = 2 },", // 14
+      "]", // 15
+    ].join("\n");
+    const p = tomlPositions(text);
+    expect(p.get("client")).toEqual({ line: 2, column: 1 });
+    expect(p.get("client.base_url")).toEqual({ line: 3, column: 12, key: { line: 3, column: 1 } });
+    expect(p.get("client.auth.token")).toMatchObject({ line: 4, column: 35, key: { line: 4, column: 27 } });
+    expect(p.get("resources[0]")).toEqual({ line: 5, column: 1 });
+    expect(p.get("resources[0].name")).toMatchObject({ line: 6, column: 8 });
+    expect(p.get("resources[0].endpoint")).toEqual({ line: 7, column: 1 });
+    expect(p.get("resources[0].endpoint.params.per_page")).toMatchObject({
+      line: 8,
+      column: 19,
+      key: { line: 8, column: 1 },
+    });
+    expect(p.get("resources[1]")).toEqual({ line: 9, column: 1 });
+    expect(p.get("resources[1].list[1].x")).toMatchObject({ line: 14, column: 9 });
   });
 });

@@ -208,3 +208,132 @@ export function parseYamlWithPositions(text: string): {
   visit(doc.contents, "");
   return { value: errors.length > 0 ? undefined : doc.toJS(), positions, errors };
 }
+
+/**
+ * Positions of every value in a TOML text (smol-toml keeps none). Like `jsonPositions`, a scan over
+ * text the parser has already accepted: table headers, `[[array]]` tables, dotted keys, inline
+ * tables and arrays; a table header is the position of the table itself.
+ */
+export function tomlPositions(text: string): SourcePositions {
+  const positions: SourcePositions = new Map();
+  const lines = new LineIndex(text);
+  const n = text.length;
+  /** Index of the latest `[[x]]` table, by path. */
+  const arrayTables = new Map<string, number>();
+  let i = 0;
+
+  const skipInline = (): void => {
+    while (i < n && (text[i] === " " || text[i] === "\t")) i++;
+  };
+  const skipAll = (): void => {
+    for (;;) {
+      while (i < n && /\s/.test(text[i]!)) i++;
+      if (text[i] !== "#") return;
+      while (i < n && text[i] !== "\n") i++;
+    }
+  };
+  const skipString = (): void => {
+    const q = text[i]!;
+    if (text.startsWith(q.repeat(3), i)) {
+      const end = text.indexOf(q.repeat(3), i + 3);
+      i = end < 0 ? n : end + 3;
+      while (text[i] === q) i++; // up to two quotes may close a multi-line string's content
+      return;
+    }
+    i++;
+    while (i < n && text[i] !== q && text[i] !== "\n") i += q === '"' && text[i] === "\\" ? 2 : 1;
+    i++;
+  };
+  const readKey = (): string[] => {
+    const parts: string[] = [];
+    for (;;) {
+      skipInline();
+      const start = i;
+      if (text[i] === '"' || text[i] === "'") {
+        skipString();
+        const raw = text.slice(start, i);
+        parts.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.slice(1, -1));
+      } else {
+        while (i < n && /[A-Za-z0-9_-]/.test(text[i]!)) i++;
+        parts.push(text.slice(start, i));
+      }
+      skipInline();
+      if (text[i] !== ".") return parts;
+      i++;
+    }
+  };
+  /** `a.b` under a path, stepping into the latest element of any `[[array]]` table on the way. */
+  const resolve = (base: string, keys: string[]): string => {
+    let path = base;
+    for (const k of keys) {
+      path = appendPath(path, k);
+      const index = arrayTables.get(path);
+      if (index !== undefined) path = appendPath(path, index);
+    }
+    return path;
+  };
+  const record = (path: string, at: number, keyAt?: number): void => {
+    const here: SourcePosition = lines.at(at);
+    if (keyAt !== undefined) here.key = lines.at(keyAt);
+    positions.set(path, here);
+  };
+  const scanValue = (path: string, keyAt?: number): void => {
+    skipInline();
+    record(path, i, keyAt);
+    const c = text[i];
+    if (c === "[") {
+      i++;
+      for (let index = 0; ; index++) {
+        skipAll();
+        if (i >= n || text[i] === "]") break;
+        scanValue(appendPath(path, index));
+        skipAll();
+        if (text[i] === ",") i++;
+      }
+      i++;
+    } else if (c === "{") {
+      i++;
+      for (;;) {
+        skipInline();
+        if (i >= n || text[i] === "}") break;
+        const keyStart = i;
+        const keys = readKey();
+        if (text[i] === "=") i++;
+        scanValue(resolve(path, keys), keyStart);
+        skipInline();
+        if (text[i] === ",") i++;
+      }
+      i++;
+    } else if (c === '"' || c === "'") skipString();
+    else while (i < n && !/[,\]}#\n]/.test(text[i]!)) i++;
+  };
+
+  let table = "";
+  for (;;) {
+    skipAll();
+    if (i >= n) break;
+    const start = i;
+    if (text[i] === "[") {
+      const isArray = text[i + 1] === "[";
+      i += isArray ? 2 : 1;
+      const keys = readKey();
+      i += isArray ? 2 : 1;
+      if (isArray) {
+        const parent = resolve("", keys.slice(0, -1));
+        const arrayPath = appendPath(parent, keys[keys.length - 1]!);
+        const index = (arrayTables.get(arrayPath) ?? -1) + 1;
+        arrayTables.set(arrayPath, index);
+        if (index === 0) record(arrayPath, start);
+        table = appendPath(arrayPath, index);
+      } else table = resolve("", keys);
+      record(table, start);
+    } else {
+      const keys = readKey();
+      if (text[i] === "=") i++;
+      scanValue(resolve(table, keys), start);
+    }
+    // Whatever is left on the line is a comment or the tail of a value already placed.
+    while (i < n && text[i] !== "\n") i++;
+  }
+  return positions;
+}

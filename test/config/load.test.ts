@@ -210,6 +210,28 @@ describe("errors point at the line and column", () => {
     ]);
   });
 
+  it("TOML: positions from table headers and keys", async () => {
+    const path = write(
+      "pos.toml",
+      [
+        "[client]", // 1
+        'base_url = "https://api.example.com"', // 2
+        "[[resources]]", // 3
+        'name = "a"', // 4
+        "[resources.endpoint.paginator]", // 5
+        'type = "page_numbr"', // 6
+        "[[resources]]", // 7
+        'nmae = "b"', // 8
+      ].join("\n"),
+    );
+    const issues = await issuesOf(path);
+    expect(issues.map((i) => [i.path, i.line, i.column, i.hint])).toEqual([
+      ["resources[0].endpoint.paginator.type", 6, 8, 'did you mean "page_number"?'],
+      ["resources[1].name", 7, 1, undefined],
+      ["resources[1].nmae", 8, 1, 'did you mean "name"?'],
+    ]);
+  });
+
   it("the error text carries file:line:column for every issue", async () => {
     const path = write(
       "text.yaml",
