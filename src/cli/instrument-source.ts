@@ -1,6 +1,6 @@
 import type { DataRecord } from "../core/json.js";
 import type { Resource, ResourceContext, ResourceItem, Source } from "../core/resource.js";
-import type { ProgressReporter } from "./progress.js";
+import { PAGE_LOG_LIMIT, type ProgressReporter } from "./progress.js";
 
 /**
  * Wraps each resource so the CLI sees its progress without the pipeline knowing about terminals: the
@@ -25,6 +25,12 @@ function instrument(resource: Resource, progress: ProgressReporter): Resource {
             if (Array.isArray(item)) {
               entry.seenBatches++;
               entry.seenRecords += item.length;
+              if (entry.pageLog.length < PAGE_LOG_LIMIT)
+                entry.pageLog.push({
+                  page: entry.seenBatches,
+                  records: item.length,
+                  at_ms: Math.round(progress.elapsed(entry)),
+                });
             } else entry.seenRecords++;
             yield item;
           }

@@ -15,7 +15,11 @@ export interface ResourceProgress {
   /** Records and batches counted as they pass through, for sources that do not fill in metrics. */
   seenRecords: number;
   seenBatches: number;
+  /** When each page (batch) arrived, for the trace; the first PAGE_LOG_LIMIT pages only. */
+  pageLog: { page: number; records: number; at_ms: number }[];
 }
+
+export const PAGE_LOG_LIMIT = 500;
 
 export interface ProgressSnapshot {
   name: string;
@@ -87,7 +91,7 @@ export class ProgressReporter {
   resource(name: string): ResourceProgress {
     let p = this.resources.get(name);
     if (!p) {
-      p = { name, startedAt: this.now(), sources: [], seenRecords: 0, seenBatches: 0 };
+      p = { name, startedAt: this.now(), sources: [], seenRecords: 0, seenBatches: 0, pageLog: [] };
       this.resources.set(name, p);
       if (!this.options.live) this.options.stream.write(`extract ${name}: started\n`);
     }
@@ -131,6 +135,15 @@ export class ProgressReporter {
       this.redraw();
       this.drawnLines = 0;
     }
+  }
+
+  /** Milliseconds since the resource started, on the reporter's clock. */
+  elapsed(p: ResourceProgress): number {
+    return this.now() - p.startedAt;
+  }
+
+  pageLogs(): Record<string, ResourceProgress["pageLog"]> {
+    return Object.fromEntries([...this.resources.values()].map((p) => [p.name, p.pageLog]));
   }
 
   snapshots(): ProgressSnapshot[] {

@@ -29,6 +29,8 @@ export interface RunTrace {
     requests: number;
     retries: number;
     elapsed_ms: number;
+    /** Each page as it arrived: its number, its records, ms after the resource started (first 500). */
+    pages_log?: { page: number; records: number; at_ms: number }[];
   }[];
   tables: Record<string, number>;
   log: { time: string; level: string; msg: string; fields: Record<string, unknown> }[];
@@ -36,7 +38,10 @@ export interface RunTrace {
 
 export const TRACE_FILE = "trace.json";
 
-export function resourceTrace(s: ProgressSnapshot): RunTrace["resources"][number] {
+export function resourceTrace(
+  s: ProgressSnapshot,
+  pagesLog?: { page: number; records: number; at_ms: number }[],
+): RunTrace["resources"][number] {
   return {
     name: s.name,
     pages: s.pages,
@@ -44,6 +49,7 @@ export function resourceTrace(s: ProgressSnapshot): RunTrace["resources"][number
     requests: s.requests,
     retries: s.retries,
     elapsed_ms: Math.round(s.elapsedMs),
+    ...(pagesLog === undefined ? {} : { pages_log: pagesLog }),
   };
 }
 

@@ -126,8 +126,11 @@ describe("examples: the five seed systems end to end", () => {
     );
     expect(ids.map((r) => Number(r.id))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // per_page=2 from resource_defaults: five pages (2+2+2+2+1), the short one ends paging.
-    const trace = JSON.parse(traceOf("items")) as { resources: { pages: number }[] };
+    const trace = JSON.parse(traceOf("items")) as {
+      resources: { pages: number; pages_log: { page: number; records: number }[] }[];
+    };
     expect(trace.resources[0]?.pages).toBe(5);
+    expect(trace.resources[0]?.pages_log.map((p) => p.records)).toEqual([2, 2, 2, 2, 1]);
   }, 60_000);
 
   it("seed 003 (TOML): three resources, volatile fields updated_at and followers left out", async () => {

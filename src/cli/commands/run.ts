@@ -105,7 +105,7 @@ export async function runCommand(
       ...(error === undefined ? {} : { error: errorTrace(error) }),
       load_ids: info?.loadIds ?? [],
       stages,
-      resources: snaps.map(resourceTrace),
+      resources: snaps.map((snap) => resourceTrace(snap, progress.pageLogs()[snap.name])),
       tables: info?.rowCounts ?? {},
       log: logTrace(entries as LogEntry[]),
     });
