@@ -27,7 +27,7 @@ export interface DuckdbOptions {
  * parse and write package files in parallel with less buffering. The memory limit keeps a load's RSS flat
  * whatever the package size (DuckDB spills to `<file>.tmp` beyond it); override via `config`.
  */
-const DEFAULT_CONFIG: Record<string, string> = { preserve_insertion_order: "false", memory_limit: "256MB" };
+const DEFAULT_CONFIG: Record<string, string> = { preserve_insertion_order: "false", memory_limit: "192MB" };
 
 export const duckdbCapabilities: DestinationCapabilities = {
   maxIdentifierLength: DUCKDB_MAX_IDENTIFIER_LENGTH,
