@@ -1,6 +1,6 @@
 // HTTP layer benchmark: RestClient.paginate (fetch + parse + select + paginate) against a bare
 // `undici.request` + `JSON.parse` loop, same server, same run, at concurrency 1 and 8.
-//   npm run bench:http -- [--pages 200] [--records 1000] [--rounds 3]
+//   npm run bench:http -- [--pages 50] [--records 1000] [--rounds 15]
 // The server runs in a child process serving pre-serialized pages, so it does not compete with the
 // client for the event loop. Prints pages/s, records/s and the layer's share of the bare loop's speed.
 import { fork } from "node:child_process";
@@ -15,8 +15,8 @@ function arg(name: string, fallback: number): number {
 }
 
 const RECORDS = arg("records", 1000);
-const PAGES = arg("pages", 200);
-const ROUNDS = arg("rounds", 3);
+const PAGES = arg("pages", 50);
+const ROUNDS = arg("rounds", 15);
 
 function serve(): void {
   const total = RECORDS * PAGES * 8;

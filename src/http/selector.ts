@@ -55,17 +55,18 @@ function toRecords(matches: unknown[]): DataRecord[] {
   return asRecords(out);
 }
 
-/** The list itself when every item is an object (the common case: no copy), else a wrapped copy. */
+/**
+ * The list itself when its items are objects (the common case: no copy, no per-record work), else a
+ * copy with scalars wrapped as `{value}`. API lists are homogeneous, so the ends decide.
+ */
 function asRecords(items: unknown[]): DataRecord[] {
-  for (let i = 0; i < items.length; i++) {
-    const v = items[i];
-    if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      return items.map((x) =>
-        x !== null && typeof x === "object" && !Array.isArray(x) ? (x as DataRecord) : { value: x },
-      );
-    }
-  }
-  return items as DataRecord[];
+  const n = items.length;
+  if (n === 0 || (isRecord(items[0]) && isRecord(items[n - 1]))) return items as DataRecord[];
+  return items.map((x) => (isRecord(x) ? x : { value: x }));
+}
+
+function isRecord(v: unknown): v is DataRecord {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** A selector for a configured `data_selector` path. */
