@@ -257,7 +257,7 @@ function checkAuth(auth: unknown, path: PathSegment[], errors: SemanticIssue[]):
     errors.push({
       path: [...path, "token_url"],
       message: "OAuth2 needs the token endpoint URL",
-      hint: "add token_url (or dlt's access_token_url)",
+      hint: "add token_url, or dlt's spelling access_token_url",
     });
   }
   if (auth.token_url && auth.access_token_url && auth.token_url !== auth.access_token_url) {

@@ -13,7 +13,9 @@ describe("suggestions", () => {
     expect(closest("get", ["GET", "POST"])).toBe("GET");
     expect(closest("api-key", ["api_key", "bearer"])).toBe("api_key");
     expect(closest("start", ["start_value", "end_value"])).toBe("start_value");
+    expect(closest("merj", ["append", "replace", "merge"])).toBe("merge");
     expect(closest("xyz", ["offset", "cursor"])).toBeUndefined();
+    expect(closest("auto", ["bearer", "api_key"])).toBeUndefined();
   });
 
   it("falls back to the allowed list", () => {

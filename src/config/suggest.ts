@@ -24,8 +24,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The allowed name nearest to `input`, when it is near enough to be a typo: at most a third of the
- * longer word's letters differ (case and `-`/`_` are ignored), so `ofset` → `offset` but `xyz` → none.
+ * The allowed name nearest to `input`, when it is near enough to be a typo: at most a third
+ * (rounded up) of the longer word's letters differ (case and `-`/`_` are ignored), so `ofset` → `offset` but `xyz` → none.
  */
 export function closest(input: string, allowed: readonly string[]): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/-/g, "_");
@@ -43,7 +43,7 @@ export function closest(input: string, allowed: readonly string[]): string | und
   // A cut-short name (`start` for `start_value`) is a typo too, when it points at one name only.
   const extensions = allowed.filter((c) => target.length >= 3 && norm(c).startsWith(target));
   if (extensions.length === 1 && bestDistance > 0) return extensions[0];
-  const limit = Math.max(1, Math.floor(Math.max(target.length, best.length) / 3));
+  const limit = Math.max(1, Math.ceil(Math.max(target.length, best.length) / 3));
   return bestDistance <= limit ? best : undefined;
 }
 
