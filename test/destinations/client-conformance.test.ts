@@ -268,7 +268,10 @@ describe.each(targets)("destination contract: $name", (target) => {
         ],
         { atomic: { v: 2 } },
       );
-      await expect(client.commitPackage(bad)).rejects.toThrow();
+      const err = await client.commitPackage(bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SluiceError);
+      if (target.name === "postgres")
+        expect(String((err as Error).message)).toMatch(/atomic_other.*id|bigint/);
       expect(await client.isLoaded(bad.loadId)).toBe(false);
       expect(await client.rowCounts(["atomic", "atomic_other"])).toEqual({ atomic: 1, atomic_other: 0 });
       expect((await client.restore())?.state.resources).toEqual({ atomic: { v: 1 } });

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import { C_STAGING_ROW } from "../sql/system-tables.js";
@@ -128,14 +129,27 @@ class PostgresClient implements DestinationClient {
     const started = Date.now();
     const plans = planTrees(pkg.schema, pkg.tables, this.logger);
     const loadTime = validityTimestamp(pkg.loadId);
-    await inTransaction(this.client, async () => {
-      // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
-      await this.client.query("SET LOCAL work_mem = '256MB'");
-      for (const sql of systemTablesSql(this.schema)) await this.client.query(sql);
-      await this.migrate(pkg.schema, plans, await this.existing());
-      for (const plan of plans) await this.applyPlan(pkg, plan, loadTime);
-      await this.recordLoad(pkg);
-    });
+    try {
+      await inTransaction(this.client, async () => {
+        // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
+        await this.client.query("SET LOCAL work_mem = '256MB'");
+        for (const sql of systemTablesSql(this.schema)) await this.client.query(sql);
+        await this.migrate(pkg.schema, plans, await this.existing());
+        for (const plan of plans) await this.applyPlan(pkg, plan, loadTime);
+        await this.recordLoad(pkg);
+      });
+    } catch (err) {
+      if (err instanceof SluiceError) throw err;
+      const e = err as { message?: string; where?: string; code?: string };
+      throw new SluiceError(
+        `PostgreSQL rejected load ${pkg.loadId} into schema "${this.schema}": ${e.message ?? String(err)}${e.where ? ` (${e.where.split("\n")[0]})` : ""}`,
+        {
+          code: "DESTINATION_LOAD",
+          hint: "Nothing of this load was committed and its package stays pending: fix the cause (data type, permissions, disk) and rerun.",
+          cause: err,
+        },
+      );
+    }
     this.logger.debug("package committed", { load_id: pkg.loadId, ms: Date.now() - started });
   }
 
