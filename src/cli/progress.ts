@@ -70,7 +70,7 @@ export interface ProgressOptions {
 export class ProgressReporter {
   private readonly resources = new Map<string, ResourceProgress>();
   private readonly lastPrinted = new Map<string, number>();
-  private stage = "starting";
+  private stage = "preparing";
   private stageStartedAt: number;
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
