@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, request as undiciRequest } from "undici";
 import { SluiceError } from "../core/errors.js";
@@ -50,6 +51,8 @@ export const DEFAULT_TIMERS: HttpTimers = {
 interface CallContext {
   policy: RetryPolicy;
   auth: Authenticator | undefined;
+  /** The only origin credentials are sent to. */
+  trustedOrigin: string;
   resource: string | undefined;
   actions: ResponseAction[] | undefined;
   signal: AbortSignal | undefined;
@@ -188,12 +191,14 @@ export class RestClient {
 
   /** One logical request: auth, retries, response actions. Resolves with the parsed JSON body. */
   async request(spec: RequestSpec, opts: PaginateOptions = {}): Promise<HttpResponse> {
-    return this.execute(prepareRequest(this.baseUrl, spec), this.context(opts));
+    const req = prepareRequest(this.baseUrl, spec);
+    return this.execute(req, this.context(opts, req));
   }
 
   /** Every page of an endpoint, records selected, until a stop condition of the paginator holds. */
   async *paginate(spec: RequestSpec, opts: PaginateOptions = {}): AsyncGenerator<Page> {
-    const ctx = this.context(opts);
+    const req = prepareRequest(this.baseUrl, spec);
+    const ctx = this.context(opts, req);
     const log = opts.resource ? this.logger.child({ resource: opts.resource }) : this.logger;
     const paginator = createPaginator(opts.paginator, (type, reason) =>
       log.info(`paginator detected: ${type}`, { reason }),
@@ -201,7 +206,6 @@ export class RestClient {
     const maxPages = opts.paginator?.maximum_pages;
     let select: RecordSelector | undefined =
       opts.data_selector !== undefined ? compileSelector(opts.data_selector) : undefined;
-    const req = prepareRequest(this.baseUrl, spec);
     paginator.init(req);
     for (let index = 0; ; index++) {
       const response = await this.execute(req, ctx);
@@ -255,7 +259,7 @@ export class RestClient {
     return createAuthenticator(config, this.fetchToken, this.timers.now);
   }
 
-  private context(opts: PaginateOptions): CallContext {
+  private context(opts: PaginateOptions, first: PreparedRequest): CallContext {
     let auth = this.auth;
     if (opts.auth) {
       auth = this.endpointAuths.get(opts.auth);
@@ -267,6 +271,8 @@ export class RestClient {
     return {
       policy: mergeRetryPolicy(this.retry, opts.retry),
       auth,
+      // Without a usable base_url (absolute endpoint paths only), the endpoint's own origin is the API's.
+      trustedOrigin: this.origin || originOf(first.url),
       resource: opts.resource,
       actions: opts.response_actions,
       signal: opts.signal,
@@ -364,7 +370,8 @@ export class RestClient {
         await this.backoff(ctx, req.method, response.url, attempt, hint, status);
         continue;
       }
-      if (status < 200 || status >= 300) throw new HttpError(`HTTP ${status}`, errorDetails());
+      if (status < 200 || status >= 300)
+        throw new HttpError(STATUS_CODES[status] ?? "request failed", errorDetails());
       if (notJson) {
         throw new HttpError(
           `expected a JSON body, got ${headerString(response.headers["content-type"]) ?? "no content-type"}`,
@@ -408,7 +415,7 @@ export class RestClient {
       const headers = { ...baseHeaders };
       let sendUrl = publicUrl;
       let sentAuthorization: string | undefined;
-      const trusted = origin === this.origin;
+      const trusted = origin === ctx.trustedOrigin;
       if (!trusted) {
         for (const name of Object.keys(headers)) {
           if (name === "cookie" || SENSITIVE_NAME.test(name)) delete headers[name];

@@ -52,8 +52,8 @@ export class HttpError extends SluiceError {
       details.resource ? `resource "${details.resource}": ` : "",
       `${details.method} ${url}`,
       details.status !== undefined ? ` → ${details.status}` : "",
-      details.contentType ? ` (${details.contentType})` : "",
       `: ${what}`,
+      details.contentType ? ` (${details.contentType})` : "",
       details.attempts !== undefined && details.attempts > 1 ? ` after ${details.attempts} attempts` : "",
       snippet ? `; body: ${snippet}` : "",
     ];

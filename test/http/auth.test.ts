@@ -307,6 +307,16 @@ describe("credentials stay with the API's origin", () => {
     expect(other.requests[0]!.headers.authorization).toBeUndefined();
   });
 
+  it("without a base_url, the endpoint's own origin gets the credentials", async () => {
+    resetAll();
+    validToken = () => "Bearer absolute-token";
+    const client = new RestClient({ base_url: "", auth: { token: "absolute-token" } });
+    clients.push(client);
+    const res = await client.request({ path: `${api.url}/abs` });
+    expect(res.status).toBe(200);
+    expect(api.requests[0]!.headers.authorization).toBe("Bearer absolute-token");
+  });
+
   it("too many redirects is an error", async () => {
     resetAll();
     api.handle((_req, res) => {

@@ -174,3 +174,17 @@ describe("retries", () => {
     expect(err.hint).toMatch(/reachable/);
   });
 });
+
+describe("cancellation", () => {
+  it("an abort during a backoff wait ends the request at once", async () => {
+    const client = new RestClient({ base_url: server.url, rate_limit: false, retry: { backoff_factor: 30 } });
+    clients.push(client);
+    sequence([[503], [503]]);
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(client.request({ path: "/r" }, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(server.requests).toHaveLength(1);
+  });
+});
