@@ -1,5 +1,5 @@
 // Writes docs/config-reference.md from schema/sluice-config.schema.json:
-//   node --import tsx docs/generate-config-reference.ts
+//   node --import tsx docs/generate-config-reference.ts && npx biome format --write docs/config-reference.md
 // The prose lives here; the key tables come from the schema, so the reference cannot drift from it
 // (test/cli/config-reference.test.ts fails when a schema key has no row).
 import { readFileSync, writeFileSync } from "node:fs";

@@ -21,7 +21,8 @@ function sections(markdown: string): Map<string, string> {
 describe("docs/config-reference.md", () => {
   const bySection = sections(doc);
   const objects = documentedObjects(schema);
-  const regenerate = "regenerate it: node --import tsx docs/generate-config-reference.ts";
+  const regenerate =
+    "regenerate it: node --import tsx docs/generate-config-reference.ts && npx biome format --write docs/config-reference.md";
 
   it("covers the whole config language (sanity check of the schema walk)", () => {
     const titles = objects.map((o) => o.title);
