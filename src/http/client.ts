@@ -373,11 +373,7 @@ export class RestClient {
       if (status < 200 || status >= 300)
         throw new HttpError(STATUS_CODES[status] ?? "request failed", errorDetails());
       if (notJson) {
-        throw new HttpError(
-          `expected a JSON body, got ${headerString(response.headers["content-type"]) ?? "no content-type"}`,
-          errorDetails(),
-          "HTTP_NOT_JSON",
-        );
+        throw new HttpError("the body is not JSON", errorDetails(), "HTTP_NOT_JSON");
       }
       // The parsed body is what callers use; dropping the text halves what a page keeps alive.
       response.text = undefined;
