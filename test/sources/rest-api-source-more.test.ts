@@ -26,6 +26,9 @@ function route(req: SeenRequest) {
     return {
       body: { data: [{ path: req.path, key: q.get("key"), header: req.headers["x-key"], json: req.body }] },
     };
+  if (req.path === "/gone") return { status: 404, body: { error: "gone" } };
+  if (req.path === "/soft-error")
+    return { status: 200, body: { error: "quota exceeded", data: [{ id: 1 }] } };
   if (req.path === "/users") return { body: [{ id: 7 }, { id: 8 }] };
   if (req.path === "/flaky") {
     flaky++;
@@ -249,6 +252,36 @@ describe("restApiSource details", () => {
         header: "k-a{b}c-{lit}",
         json: { type: "query", token: "x}}y" },
       });
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("applies response_actions from resource_defaults: status and content matches", async () => {
+    const source = restApiSource({
+      client: { base_url: server.url },
+      resource_defaults: {
+        endpoint: {
+          paginator: "single_page",
+          data_selector: "data",
+          response_actions: [
+            { status_code: 404, action: "ignore" },
+            { content: "quota exceeded", action: "ignore" },
+          ],
+        },
+      },
+      resources: [
+        { name: "gone", endpoint: "/gone" },
+        { name: "soft", endpoint: "/soft-error" },
+        { name: "strict", endpoint: { path: "/gone", response_actions: null } },
+      ],
+    });
+    try {
+      const [gone, soft, strict] = source.resources as Resource[];
+      expect(await readAll(gone as Resource, sourceContext())).toEqual([]);
+      expect(await readAll(soft as Resource, sourceContext())).toEqual([]);
+      // null resets the default actions: a 404 fails, naming the status
+      await expect(readAll(strict as Resource, sourceContext())).rejects.toThrow(/404/);
     } finally {
       await source.close();
     }
