@@ -129,7 +129,8 @@ export async function runCommand(
     info = await p.run(instrumentSource(source, progress), only ? { resources: only } : {});
   } catch (err) {
     progress.stop();
-    logger.error(`run failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+    // The error itself is printed once by main; the trace keeps it too.
+    logger.debug(`run failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
     trace("failed", undefined, err);
     throw err;
   } finally {
