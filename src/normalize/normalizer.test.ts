@@ -297,6 +297,9 @@ describe("row ids", () => {
     const ids = scd.out.of("items").map((r) => r._sluice_id);
     expect(ids[0]).toBe(ids[1]);
     expect(ids[2]).not.toBe(ids[0]);
+    // The same content keeps its id after the table gained a column.
+    scd.feed({ id: 2, v: "a", w: 1 }, { id: 1, v: "a" });
+    expect(scd.out.of("items")[4]!._sluice_id).toBe(ids[0]);
     const plain = setup();
     plain.feed({ id: 1 }, { id: 1 });
     const [r1, r2] = plain.out.of("items");

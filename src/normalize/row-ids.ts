@@ -54,10 +54,13 @@ export function primaryKeyId(row: Record<string, unknown>, pk: readonly string[]
   return `k${hashId(key)}`;
 }
 
-/** Root id of an scd2 row from its data columns (key order does not matter). */
+/**
+ * Root id of an scd2 row from its data values: key order and empty slots (columns the row does not fill)
+ * do not matter, so the same record hashes alike before and after the table gains columns.
+ */
 export function contentId(row: Record<string, unknown>): string {
   const keys = Object.keys(row)
-    .filter((k) => !k.startsWith("_sluice_"))
+    .filter((k) => row[k] !== undefined && !k.startsWith("_sluice_"))
     .sort();
   let s = "";
   for (const k of keys) s += `${k}\u001e${JSON.stringify(row[k])}\u001f`;
