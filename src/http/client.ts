@@ -57,6 +57,7 @@ interface CallContext {
   actions: ResponseAction[] | undefined;
   signal: AbortSignal | undefined;
   onRetry: PaginateOptions["onRetry"];
+  onResponse: PaginateOptions["onResponse"];
 }
 
 interface SentResponse {
@@ -277,6 +278,7 @@ export class RestClient {
       actions: opts.response_actions,
       signal: opts.signal,
       onRetry: opts.onRetry,
+      onResponse: opts.onResponse,
     };
   }
 
@@ -430,6 +432,7 @@ export class RestClient {
       let status: number;
       let responseHeaders: HttpResponse["headers"];
       let text = "";
+      const started = ctx.onResponse ? performance.now() : 0;
       try {
         const res = await undiciRequest(sendUrl, {
           dispatcher: this.agent,
@@ -447,6 +450,13 @@ export class RestClient {
       } finally {
         sem.release();
       }
+      ctx.onResponse?.({
+        method,
+        url: maskUrl(publicUrl),
+        status,
+        durationMs: performance.now() - started,
+        size: text.length,
+      });
       if (location === undefined) {
         return {
           response: { status, headers: responseHeaders, url: publicUrl, body: undefined, text },

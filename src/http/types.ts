@@ -116,6 +116,17 @@ export interface Page {
   index: number;
 }
 
+export interface ResponseInfo {
+  method: HttpMethod;
+  /** Masked: safe to print. */
+  url: string;
+  status: number;
+  /** Time to the full body, ms. */
+  durationMs: number;
+  /** Body size after decoding, characters. */
+  size: number;
+}
+
 export interface ClientOptions {
   base_url: string;
   auth?: AuthConfig;
@@ -161,4 +172,6 @@ export interface PaginateOptions {
   page_concurrency?: number;
   /** Called on every retry: for progress metrics. */
   onRetry?: (info: { attempt: number; status?: number; delayMs: number }) => void;
+  /** Called after every HTTP exchange (each attempt and redirect hop): for request metrics and traces. */
+  onResponse?: (info: ResponseInfo) => void;
 }

@@ -102,6 +102,19 @@ describe("retries", () => {
     expect(e.code).toBe("HTTP_ERROR");
   });
 
+  it("onResponse reports every exchange, masked", async () => {
+    const { client } = makeClient();
+    sequence([[503]]);
+    const seen: Array<{ status: number; url: string }> = [];
+    await client.request(
+      { path: "/m", params: { token: "hidden-123", a: 1 } },
+      { onResponse: (i) => seen.push({ status: i.status, url: i.url }) },
+    );
+    expect(seen.map((s) => s.status)).toEqual([503, 200]);
+    expect(seen[0]!.url).toContain("token=***");
+    expect(seen[0]!.url).not.toContain("hidden-123");
+  });
+
   it("Retry-After 0 or a past date is no hint: backoff, not a tight loop", async () => {
     const { client, sleeps } = makeClient();
     sequence([
