@@ -143,6 +143,18 @@ describe("interpolation into requests", () => {
     expect(ep.params).toEqual([]);
   });
 
+  it("fills placeholders in param and json keys, as dlt does", () => {
+    const { ep, issues } = compile({
+      path: "x",
+      params: { "filter[{resources.p.kind}]": "{resources.p.id}" },
+      json: { "{resources.p.kind}": { "n_{resources.p.id}": true } },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, { parent: { name: "p", record: { id: 4, kind: "tag" } } });
+    expect(spec.params).toEqual({ "filter[tag]": "4" });
+    expect(spec.json).toEqual({ tag: { n_4: true } });
+  });
+
   it("fills {incremental.*} placeholders; an unset end value leaves the param out", () => {
     const { ep, issues } = compile({
       path: "x",

@@ -20,13 +20,14 @@ export type Compiled =
   | { t: "static"; v: unknown }
   | { t: "tpl"; tpl: Template }
   | { t: "arr"; items: Compiled[] }
-  | { t: "obj"; entries: Array<[string, Compiled]> };
+  | { t: "obj"; entries: Array<[Template, Compiled]> };
 
 /** An endpoint ready to turn into requests. */
 export interface CompiledEndpoint {
   method: HttpMethod;
   path: Template;
-  params: Array<[string, Compiled]>;
+  /** Keys are templates too: dlt fills placeholders in dict keys as well as values. */
+  params: Array<[Template, Compiled]>;
   headers: Array<[string, Template]>;
   json: Compiled | undefined;
   data: RequestSpec["data"];
@@ -114,13 +115,15 @@ export function compileEndpoint(
       hint: `put {${name}} in the path, or write the param as "{resources.<parent>.<field>}"`,
     });
 
-  const params: Array<[string, Compiled]> = [];
+  const params: Array<[Template, Compiled]> = [];
   for (const [name, value] of Object.entries(rawParams)) {
     if (value === undefined) continue;
     const where = `${at}.params.${name}`;
+    const key = parseTemplate(name, where, issues);
     const c = compileValue(value, where, issues);
+    noteRefs(key, where, false);
     forEachTemplate(c, (tpl) => noteRefs(tpl, where, false));
-    params.push([name, c]);
+    params.push([key, c]);
   }
 
   const headers: Array<[string, Template]> = [];
@@ -202,7 +205,10 @@ function compileValue(value: unknown, where: string, issues: ConfigIssue[]): Com
   if (isObj(value) && Object.getPrototypeOf(value) === Object.prototype)
     return {
       t: "obj",
-      entries: Object.entries(value).map(([k, v]) => [k, compileValue(v, `${where}.${k}`, issues)]),
+      entries: Object.entries(value).map(([k, v]) => [
+        parseTemplate(k, `${where}.${k}`, issues),
+        compileValue(v, `${where}.${k}`, issues),
+      ]),
     };
   return { t: "static", v: value };
 }
@@ -210,7 +216,11 @@ function compileValue(value: unknown, where: string, issues: ConfigIssue[]): Com
 function forEachTemplate(c: Compiled, fn: (tpl: Template) => void): void {
   if (c.t === "tpl") fn(c.tpl);
   else if (c.t === "arr") for (const i of c.items) forEachTemplate(i, fn);
-  else if (c.t === "obj") for (const [, v] of c.entries) forEachTemplate(v, fn);
+  else if (c.t === "obj")
+    for (const [k, v] of c.entries) {
+      fn(k);
+      forEachTemplate(v, fn);
+    }
 }
 
 /** In a JSON body a value that is exactly one placeholder keeps its JSON type; otherwise it is text. */
@@ -226,7 +236,9 @@ function renderJson(c: Compiled, values: PlaceholderValues): unknown {
     case "arr":
       return c.items.map((i) => renderJson(i, values));
     case "obj":
-      return Object.fromEntries(c.entries.map(([k, v]) => [k, renderJson(v, values)]));
+      return Object.fromEntries(
+        c.entries.map(([k, v]) => [renderTemplate(k, values, "text"), renderJson(v, values)]),
+      );
   }
 }
 
@@ -262,9 +274,9 @@ export function renderRequest(
 ): RequestSpec {
   const spec: RequestSpec = { method: ep.method, path: renderTemplate(ep.path, values, "path") };
   const params: Record<string, ParamValue> = {};
-  for (const [name, c] of ep.params) {
+  for (const [key, c] of ep.params) {
     const v = renderParam(c, values);
-    if (v !== undefined) params[name] = v;
+    if (v !== undefined) params[renderTemplate(key, values, "text")] = v;
   }
   Object.assign(params, extraParams);
   if (Object.keys(params).length > 0) spec.params = params;
