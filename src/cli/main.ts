@@ -11,6 +11,11 @@ import { reportError } from "./report-error.js";
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code: number = EXIT.ok;
   const verbose = argv.includes("--verbose");
+  const format = argv.some(
+    (a, i) => a === "--log-format=json" || (a === "--log-format" && argv[i + 1] === "json"),
+  )
+    ? "json"
+    : "text";
   const program = buildProgram(io, (c) => {
     code = c;
   });
@@ -25,6 +30,6 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       if (err.code === "commander.help") return EXIT.ok;
       return EXIT.usage;
     }
-    return reportError(err, io.stderr, verbose);
+    return reportError(err, io.stderr, verbose, format);
   }
 }

@@ -58,3 +58,20 @@ describe("reportError", () => {
     expect(b.text()).toBe("error: x is undefined\nhint: re-run with --verbose to see the stack trace\n");
   });
 });
+
+describe("reportError --log-format json", () => {
+  it("writes one JSON object with the message, hint, code and exit code", () => {
+    const out = capture();
+    const err = new SluiceError("GET http://x/y → 500", { code: "HTTP_STATUS", hint: "try later" });
+    expect(reportError(err, out.stream, false, "json")).toBe(1);
+    const line = JSON.parse(out.text()) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: "error",
+      msg: "GET http://x/y → 500",
+      hint: "try later",
+      code: "HTTP_STATUS",
+      exit_code: 1,
+    });
+    expect(out.text().trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -36,8 +36,28 @@ export function exitCodeFor(err: unknown): ExitCode {
  * Writes an error for people: what failed (the message names the place), then one line saying what to do
  * next. Stack traces and causes only with `--verbose`.
  */
-export function reportError(err: unknown, stderr: NodeJS.WritableStream, verbose: boolean): ExitCode {
+export function reportError(
+  err: unknown,
+  stderr: NodeJS.WritableStream,
+  verbose: boolean,
+  format: "text" | "json" = "text",
+): ExitCode {
   const message = err instanceof Error ? err.message : String(err);
+  const code = exitCodeFor(err);
+  if (format === "json") {
+    // One JSON object, like every other line of a --log-format json run.
+    const line = {
+      time: new Date().toISOString(),
+      level: "error",
+      msg: message,
+      hint: hintFor(err, verbose),
+      ...(sluiceFields(err).code === undefined ? {} : { code: sluiceFields(err).code }),
+      exit_code: code,
+      ...(verbose && err instanceof Error && err.stack ? { stack: err.stack } : {}),
+    };
+    stderr.write(`${redact(JSON.stringify(line))}\n`);
+    return code;
+  }
   stderr.write(`error: ${redact(message)}\n`);
   if (verbose) {
     let current: unknown = err;
@@ -48,7 +68,7 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream, verbose
     }
   }
   stderr.write(`hint: ${hintFor(err, verbose)}\n`);
-  return exitCodeFor(err);
+  return code;
 }
 
 function hintFor(err: unknown, verbose: boolean): string {
