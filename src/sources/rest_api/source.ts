@@ -139,9 +139,11 @@ function endpointResource(
   const ep = plan.endpoint;
   const name = r.name;
   const single = isSingleEntityPath(ep);
+  // As dlt, the one-entity guess stands in for an endpoint paginator, so it wins over the client's.
   const paginator =
-    effectivePaginator(r.endpoint, cfg.client) ??
-    (single && r.endpoint.paginator == null ? { type: "single_page" as const } : undefined);
+    single && r.endpoint.paginator == null
+      ? { type: "single_page" as const }
+      : effectivePaginator(r.endpoint, cfg.client);
   const dataSelector = r.endpoint.data_selector ?? (single ? "$" : undefined);
   const retry = effectiveRetry(r, cfg.client);
   const primaryKey = asList(r.primary_key);
