@@ -67,6 +67,7 @@ export type {
   RetryPolicy,
 } from "./http/index.js";
 export { HttpError, RestClient, Semaphore } from "./http/index.js";
+export { Normalizer, type NormalizerOptions, type RowSink } from "./normalize/index.js";
 export type {
   DropOptions,
   LoadInfo,
@@ -76,4 +77,7 @@ export type {
   RunOptions,
 } from "./pipeline/index.js";
 export { defaultPipelinesDir, Pipeline, pipeline } from "./pipeline/index.js";
+export { SchemaContractError } from "./schema/contract.js";
+export { normalizeIdentifier } from "./schema/naming.js";
+export type { ColumnSchema, StoredSchema, TableSchema } from "./schema/types.js";
 export { type RestApiSource, type RestApiSourceOptions, restApiSource } from "./sources/rest_api/index.js";
