@@ -175,6 +175,7 @@ describe("sluice command", () => {
       expect(info.code, info.stderr).toBe(0);
       expect(info.stdout).toMatch(/resources\s+resources\s+merge \(delete-insert\)\s+180/);
       expect(info.stdout).toContain("shop_dataset");
+      expect(info.stdout).toMatch(/last run:\s+ok at /);
       expect(info.stdout).toMatch(/\d+\.\d+\s+loaded/);
       expect(show.code, show.stderr).toBe(0);
       expect(show.stdout).toMatch(/^id\s+bigint\s+no\s+primary$/m);

@@ -120,6 +120,7 @@ export async function pipelineCommand(
         `working dir: ${p.workingDir}`,
         `destination: ${p.destination.name} ${p.destinationLocation}`,
         `dataset:     ${p.datasetName}`,
+        ...lastRun(p.workingDir),
         "",
         loads.length > 0
           ? textTable(
@@ -233,4 +234,10 @@ export function schemaText(schema: StoredSchema): string {
     );
   }
   return `${parts.join("\n")}\n`;
+}
+
+function lastRun(workingDir: string): string[] {
+  const trace = readTrace(workingDir);
+  if (!trace) return [];
+  return [`last run:    ${trace.status} at ${trace.finished_at} after ${formatDuration(trace.duration_ms)}`];
 }
