@@ -20,10 +20,17 @@ function route(req: SeenRequest) {
     return { body: { data: all.slice(offset, offset + limit) } };
   }
   if (req.path === "/v1/businesses") return { body: { data: businesses } };
+  const notes = req.path.match(/^\/v1\/businesses\/(\d+)\/notes$/);
+  if (notes) {
+    const after = Number(req.query.get("after") ?? 0);
+    return { body: (businessNotes[notes[1] ?? ""] ?? []).filter((n) => n.seq >= after) };
+  }
   const m = req.path.match(/^\/v1\/businesses\/(\d+)\/locations$/);
   if (m) return { body: { data: [{ city: `city-${m[1]}`, open: true }] } };
   return { status: 404, body: {} };
 }
+
+const businessNotes: Record<string, Array<{ seq: number; text: string }>> = {};
 
 let server: SourceServer;
 let sb: PipelineSandbox;
@@ -138,5 +145,75 @@ describe("restApiSource → pipeline → DuckDB", () => {
     const before = server.requests.length;
     expect(() => restApiSource(config(), { env: {}, cwd: sb.dir })).toThrow(/e2e_token/);
     expect(server.requests.length).toBe(before);
+  });
+
+  it("keeps a cursor per parent record in the pipeline state across runs", async () => {
+    const env = { E2E_TOKEN: "tok-e2e-secret" };
+    businessNotes["1"] = [
+      { seq: 1, text: "a" },
+      { seq: 2, text: "b" },
+    ];
+    businessNotes["2"] = [{ seq: 7, text: "c" }];
+    const cfg = (): RestApiConfigInput => {
+      const base = config();
+      return {
+        ...base,
+        resources: [
+          {
+            name: "businesses",
+            selected: false,
+            endpoint: { path: "businesses", data_selector: "data", paginator: "single_page" },
+          },
+          {
+            name: "notes",
+            write_disposition: "append",
+            primary_key: "seq",
+            include_from_parent: ["id"],
+            endpoint: {
+              path: "businesses/{resources.businesses.id}/notes",
+              paginator: "single_page",
+              incremental: { cursor_path: "seq", start_param: "after", initial_value: 0 },
+            },
+          },
+        ],
+      };
+    };
+    const run = async () => {
+      const source = restApiSource(cfg(), { env });
+      try {
+        await sb.make("src_notes").run(source);
+      } finally {
+        await source.close();
+      }
+    };
+    await run();
+    expect(await sb.query("SELECT _businesses_id AS b, seq FROM $ds.notes ORDER BY b, seq")).toEqual([
+      { b: 1, seq: 1 },
+      { b: 1, seq: 2 },
+      { b: 2, seq: 7 },
+    ]);
+    businessNotes["1"].push({ seq: 3, text: "d" });
+    const before = server.requests.length;
+    await run();
+    const afters = server.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith("/notes"))
+      .map((r) => [r.path, r.query.get("after")]);
+    expect(afters).toEqual([
+      ["/v1/businesses/1/notes", "2"],
+      ["/v1/businesses/2/notes", "7"],
+    ]);
+    expect(await sb.query("SELECT _businesses_id AS b, seq FROM $ds.notes ORDER BY b, seq")).toEqual([
+      { b: 1, seq: 1 },
+      { b: 1, seq: 2 },
+      { b: 1, seq: 3 },
+      { b: 2, seq: 7 },
+    ]);
+    // the unselected parent fed its children but was not loaded
+    expect(
+      await sb.query(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'businesses' AND table_schema = 'src_notes_dataset'",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });
