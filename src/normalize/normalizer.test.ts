@@ -73,6 +73,15 @@ describe("naming in records", () => {
     expect(second.n.changed).toBe(false);
   });
 
+  it("keeps variant names within the identifier limit", () => {
+    const { out, n, feed } = setup({}, null, 20);
+    feed({ aVeryLongFieldName: 1 }, { aVeryLongFieldName: "text now" });
+    const cols = Object.keys(n.schema().tables.items!.columns);
+    for (const c of cols) expect(c.length).toBeLessThanOrEqual(20);
+    const variant = cols.find((c) => n.schema().tables.items!.columns[c]!.variant === true)!;
+    expect(out.of("items")[1]![variant]).toBe("text now");
+  });
+
   it("gives colliding list fields distinct child tables", () => {
     const { out, feed } = setup();
     feed({ myTags: ["a"], my_tags: ["b"] });
@@ -215,6 +224,14 @@ describe("column hints", () => {
       created: "1970-01-01T00:00:00.000Z",
     });
     expect(n.schema().tables.items!.columns.props__a__b).toBeUndefined();
+  });
+
+  it("applies hints to columns an earlier run created", () => {
+    const base = establishedSchema();
+    const { n } = setup({ primary_key: "id", columns: { name: { nullable: false } } }, base);
+    const cols = n.schema().tables.items!.columns;
+    expect(cols.id).toMatchObject({ data_type: "bigint", primary_key: true });
+    expect(cols.name).toMatchObject({ data_type: "text", nullable: false });
   });
 
   it("applies key hints without a data type once data arrives", () => {
