@@ -22,6 +22,7 @@ import { crashPoint } from "./crash-points.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
 import { normalizePackage } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
+import { acquireRunLock } from "./run-lock.js";
 import { emptyState, LocalStateStore } from "./state-store.js";
 
 export interface PipelineOptions {
@@ -128,7 +129,14 @@ export class Pipeline {
       records: {},
       timings: { extractMs: 0, normalizeMs: 0, loadMs: 0, totalMs: 0 },
     };
-    const client = await this.destinationClient();
+    const release = acquireRunLock(this.workingDir, this.pipelineName);
+    let client: DestinationClient;
+    try {
+      client = await this.destinationClient();
+    } catch (err) {
+      release();
+      throw err;
+    }
     try {
       if (this.refreshPending) {
         await this.wipe(client);
@@ -153,6 +161,7 @@ export class Pipeline {
       }
     } finally {
       await client.close();
+      release();
     }
     for (const p of info.packages) {
       info.loadIds.push(p.loadId);
@@ -203,7 +212,14 @@ export class Pipeline {
    * load; without resources, drops the whole dataset, the state and the packages.
    */
   async drop(options: DropOptions = {}): Promise<{ tables: string[] }> {
-    const client = await this.destinationClient();
+    const release = acquireRunLock(this.workingDir, this.pipelineName);
+    let client: DestinationClient;
+    try {
+      client = await this.destinationClient();
+    } catch (err) {
+      release();
+      throw err;
+    }
     try {
       if (options.resources === undefined) {
         const schema = this.local.readSchema();
@@ -244,6 +260,7 @@ export class Pipeline {
       return { tables };
     } finally {
       await client.close();
+      release();
     }
   }
 

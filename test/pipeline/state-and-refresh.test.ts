@@ -163,3 +163,18 @@ describe("failures", () => {
     }
   });
 });
+
+describe("run lock", () => {
+  it("refuses a second run while the first holds the working dir, and takes over a dead owner's lock", async () => {
+    const { writeFileSync, mkdirSync } = await import("node:fs");
+    const p = sb.make();
+    mkdirSync(p.workingDir, { recursive: true });
+    // pid 1 is always alive and never this process.
+    writeFileSync(join(p.workingDir, "run.lock"), "1");
+    await expect(p.run(resource("t", [{ a: 1 }]))).rejects.toThrow(/already running \(pid 1\)/);
+    // A pid that cannot exist: the lock of a killed run.
+    writeFileSync(join(p.workingDir, "run.lock"), "2147483646");
+    await p.run(resource("t", [{ a: 1 }]));
+    expect(existsSync(join(p.workingDir, "run.lock"))).toBe(false);
+  });
+});
