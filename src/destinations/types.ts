@@ -36,7 +36,10 @@ export interface PipelineState extends JsonObject {
 /**
  * One normalized table inside a load package. `files` are NDJSON files, one row per line, keyed by
  * normalized column names; values are JSON (timestamps and dates as ISO-8601 strings, decimals as strings,
- * json columns as nested JSON, bigints as JSON numbers or numeric strings).
+ * json columns as nested JSON, bigints as JSON numbers or numeric strings). Rows of merge tables (root and
+ * child) also carry `_sluice_rec`, the sequence number of the source record they came from: staging keeps
+ * it so dedup keeps the last record per key with exactly its own children; it is never loaded into targets.
+ * A table of a resource in this package may have `files: []` (no rows): `replace` still empties it.
  */
 export interface PackageTable {
   table: string;
