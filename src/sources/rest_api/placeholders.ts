@@ -124,8 +124,6 @@ export interface PlaceholderValues {
   /** The parent record, when the resource is a child. */
   parent?: { name: string; record: DataRecord };
   incremental?: Partial<Record<IncrementalField, unknown>>;
-  /** Legacy `{name}` values already bound. */
-  names?: Record<string, unknown>;
 }
 
 /** Why a placeholder could not be filled, for the caller to turn into a named error. */
@@ -164,10 +162,8 @@ export function readKeys(record: unknown, parts: readonly string[]): { found: bo
 
 export function refValue(ref: PlaceholderRef, values: PlaceholderValues): unknown {
   if (ref.kind === "incremental") return values.incremental?.[ref.field];
-  if (ref.kind === "name") {
-    if (values.names && Object.hasOwn(values.names, ref.name)) return values.names[ref.name];
-    throw new PlaceholderMissing(ref, Object.keys(values.names ?? {}));
-  }
+  // Legacy `{name}` refs are bound to params when the endpoint is compiled; none reach a request.
+  if (ref.kind === "name") throw new PlaceholderMissing(ref, []);
   const parent = values.parent;
   if (!parent || parent.name !== ref.resource) throw new PlaceholderMissing(ref, []);
   const { found, value } = readPath(parent.record, ref.field);
