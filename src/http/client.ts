@@ -420,14 +420,17 @@ export class RestClient {
         }
       } else if (ctx.auth) {
         const target = { headers, params: { ...params } };
-        await ctx.auth.apply(target);
+        const applying = ctx.auth.apply(target);
+        if (applying) await applying;
         sendUrl = withParams(url, target.params);
         sentAuthorization = headers["authorization"];
       }
-      if (body === undefined) delete headers["content-type"];
-      if (this.rateLimiter) await this.rateLimiter.wait(origin, ctx.signal);
+      if (body === undefined && headers["content-type"] !== undefined) delete headers["content-type"];
+      // Fast paths: no promise to await when nothing limits this request.
+      const pause = this.rateLimiter ? this.rateLimiter.pauseFor(origin) : 0;
+      if (pause > 0) await this.timers.sleep(pause, ctx.signal);
       const sem = this.hostLimit(origin);
-      await sem.acquire();
+      if (!sem.tryAcquire()) await sem.acquire();
       let location: string | undefined;
       let status: number;
       let responseHeaders: HttpResponse["headers"];

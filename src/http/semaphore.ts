@@ -19,6 +19,15 @@ export class Semaphore {
     return this.waiters.length;
   }
 
+  /** Takes a slot if one is free right now (no promise, no microtask): the uncontended fast path. */
+  tryAcquire(): boolean {
+    if (this.available > 0) {
+      this.available--;
+      return true;
+    }
+    return false;
+  }
+
   acquire(): Promise<void> {
     if (this.available > 0) {
       this.available--;
