@@ -37,6 +37,8 @@ describe("normalizeIdentifier", () => {
     expect(normalizeIdentifier("日本語 キー")).toBe("日本語_キー");
     expect(normalizeIdentifier("ÉtéCourt")).toBe("été_court");
     expect(normalizeIdentifier("Größe")).not.toBe(normalizeIdentifier("Grosse"));
+    expect(normalizeIdentifier("cafe\u0301")).toBe(normalizeIdentifier("café"));
+    expect(normalizeIdentifier("!!!")).toBe("x");
   });
 
   it("protects the reserved system prefix and leaves SQL keywords to quoting", () => {

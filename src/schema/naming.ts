@@ -3,7 +3,7 @@
  * letters and digits are kept, lower-cased, instead of being replaced by `_`, so `Größe` stays readable as
  * `größe` and distinct from `grosse`; DuckDB and PostgreSQL accept them as quoted identifiers).
  *
- * Rules, in order: trim; empty → `_empty`; `+` and `*` → `x`, `@` → `a`, `|` → `l`; word breaks at case
+ * Rules, in order: trim; Unicode NFC; empty → `_empty`; `+` and `*` → `x`, `@` → `a`, `|` → `l`; word breaks at case
  * changes (`businessName` → `business_name`, `HTTPServer` → `http_server`); every run of other characters
  * (spaces, dashes, dots, punctuation) → `_`; lower case; `_` before a leading digit; runs of `_` → one `_`
  * (so `__` stays reserved as the nesting separator); trailing `_` → `x`; a name starting with the system
@@ -34,7 +34,8 @@ export function normalizeIdentifier(raw: string): string {
   if (SIMPLE.test(raw) && !raw.includes(PATH_SEPARATOR) && !raw.endsWith("_")) {
     return raw.startsWith(SYSTEM_PREFIX) ? `x${raw}` : raw;
   }
-  let s = raw.trim();
+  // NFC first, so a composed `é` and `e` + combining accent name the same column.
+  let s = raw.trim().normalize("NFC");
   if (s.length === 0) return EMPTY_IDENTIFIER;
   s = s
     .replace(SWAPPED, swap)
