@@ -3,7 +3,7 @@
 // Prints records/s per stage, normalize+load records/s and peak RSS. The destination is a parameter:
 // any name registered in src/destinations (options for it via SLUICE_BENCH_DESTINATION_URL when needed).
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DataRecord } from "../src/core/json.js";
@@ -60,8 +60,14 @@ const generated = resource("users", async function* () {
 });
 
 let peakRss = 0;
+let stage = "setup";
+const stagePeak: Record<string, number> = {};
+const stageCpu: Record<string, number> = {};
+let cpuMark = process.cpuUsage();
 const sample = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  stagePeak[stage] = Math.max(stagePeak[stage] ?? 0, rss);
 };
 const sampler = setInterval(sample, 25);
 
@@ -87,6 +93,14 @@ try {
       filesystem: { bucket_url: join(dir, "bucket") },
     },
     full_refresh: true,
+    progress: (e) => {
+      if (e.type !== "stage_start" && e.type !== "stage_end") return;
+      sample();
+      const used = process.cpuUsage(cpuMark);
+      stageCpu[stage] = (stageCpu[stage] ?? 0) + (used.user + used.system) / 1000;
+      cpuMark = process.cpuUsage();
+      stage = e.type === "stage_start" ? e.stage : "between";
+    },
   });
   const info = await p.run(generated);
   sample();
@@ -109,6 +123,16 @@ try {
   );
   console.log(`  total run          ${(totalMs / 1000).toFixed(2)} s   ${rate(totalMs)} records/s`);
   console.log(`  peak RSS           ${mb(Math.max(peakRss, maxRssKb * 1024))} (sampled ${mb(peakRss)})`);
+  for (const s of ["extract", "normalize", "load"])
+    console.log(
+      `    ${s.padEnd(16)} peak RSS ${mb(stagePeak[s] ?? 0)}, CPU ${((stageCpu[s] ?? 0) / 1000).toFixed(1)} s (all threads)`,
+    );
+  console.log(
+    `  machine load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.cpus().length} cores`,
+  );
 } finally {
   clearInterval(sampler);
   await pgServer?.stop();
