@@ -255,6 +255,17 @@ describe.each(targets)("destination contract: $name", (target) => {
     expect(await client.rowCounts(["gone"])).toEqual({ gone: 0 });
   });
 
+  if (target.name === "postgres") {
+    it("refuses a dataset name PostgreSQL would truncate", async () => {
+      const err = await target
+        .make()
+        .connect(contextFor(pipelineName, `d${"x".repeat(63)}`, work))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SluiceError);
+      expect((err as SluiceError).message).toMatch(/63-byte limit/);
+    });
+  }
+
   if (target.transactional) {
     it("commits nothing when a package fails half way (data, load row and state are one transaction)", async () => {
       const t = rootTable("atomic", { id: "bigint" });

@@ -61,6 +61,12 @@ export function postgresDestination(options: PostgresDestinationOptions = {}): D
       return `postgres ${describeCredentials(credentials())}, schema "${ctx.datasetName}"`;
     },
     async connect(ctx) {
+      if (Buffer.byteLength(ctx.datasetName, "utf8") > PG_MAX_IDENTIFIER_LENGTH)
+        // PostgreSQL would silently cut the schema name, and lookups by the full name would then miss it.
+        throw new SluiceError(
+          `Dataset name "${ctx.datasetName}" is longer than PostgreSQL's ${PG_MAX_IDENTIFIER_LENGTH}-byte limit for schema names`,
+          { code: "DESTINATION_CONFIG", hint: "Choose a shorter dataset name (--dataset, or dataset_name)." },
+        );
       const c = credentials();
       const client = await openConnection(c);
       return new PostgresClient(client, ctx);
