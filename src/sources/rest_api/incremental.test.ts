@@ -185,4 +185,18 @@ describe("IncrementalRun", () => {
         .records.map((r) => r.k),
     ).toEqual([4]);
   });
+
+  it("accepts a last_value_func function choosing the later of two values", () => {
+    const state: JsonObject = {};
+    // versions like "1.10" order numerically by part, not as text
+    const later = (vals: unknown[]) => {
+      const [a, b] = vals.map((v) => String(v).split(".").map(Number)) as [number[], number[]];
+      return (a[0] ?? 0) * 1000 + (a[1] ?? 0) >= (b[0] ?? 0) * 1000 + (b[1] ?? 0) ? vals[0] : vals[1];
+    };
+    const cfg = { cursor_path: "v", initial_value: "1.2", last_value_func: later };
+    const run = new IncrementalRun(cfg, cursorSlot(state, "v"), undefined, "r");
+    const out = run.filter([{ v: "1.1" }, { v: "1.10" }, { v: "1.9" }, { v: "1.2" }]);
+    expect(out.records.map((r) => r.v)).toEqual(["1.10", "1.9", "1.2"]);
+    expect(cursorSlot(state, "v").last_value).toBe("1.10");
+  });
 });
