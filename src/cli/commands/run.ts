@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { defaultPipelinesDir, type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
@@ -55,7 +55,10 @@ export async function runCommand(
   // DuckDB does not create folders; a path like data/x.duckdb should just work.
   if (record.path) mkdirSync(dirname(record.path), { recursive: true });
   const datasetName = flags.dataset ?? block?.dataset_name;
-  const pipelinesDir = flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir();
+  const pipelinesDir = resolve(
+    io.cwd,
+    flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir(),
+  );
 
   const progress = new ProgressReporter({
     stream: progressStream(globals, io),
