@@ -66,7 +66,7 @@ export type {
   ResponseAction,
   RetryPolicy,
 } from "./http/index.js";
-export { HttpError, RestClient, Semaphore } from "./http/index.js";
+export { AuthError, HttpError, RestClient, Semaphore } from "./http/index.js";
 export { Normalizer, type NormalizerOptions, type RowSink } from "./normalize/index.js";
 export type {
   DropOptions,

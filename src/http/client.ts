@@ -334,7 +334,8 @@ export class RestClient {
       let notJson = false;
       if (text.length > 0) {
         try {
-          response.body = JSON.parse(text);
+          // A UTF-8 byte-order mark is legal in a body but not in JSON.parse's input.
+          response.body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         } catch {
           notJson = true;
         }

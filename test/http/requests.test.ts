@@ -138,6 +138,14 @@ describe("requests", () => {
     expect(err.message).toContain("bad key ***");
   });
 
+  it("a JSON body with a byte-order mark parses", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(`\ufeff${JSON.stringify({ data: [{ id: 1 }] })}`);
+    });
+    expect((await client.request({ path: "/bom" })).body).toEqual({ data: [{ id: 1 }] });
+  });
+
   it("an empty body is fine (undefined)", async () => {
     server.handle((_req, res) => {
       res.writeHead(204);
