@@ -2,7 +2,7 @@ import type pg from "pg";
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
-import { C_STAGING_ROW } from "../sql/system-tables.js";
+import { C_STAGING_ROW, ENGINE_VERSION } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
 import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
 import type {
@@ -134,7 +134,8 @@ class PostgresClient implements DestinationClient {
   async commitPackage(pkg: LoadPackage): Promise<void> {
     const started = Date.now();
     const plans = planTrees(pkg.schema, pkg.tables, this.logger);
-    const loadTime = validityTimestamp(pkg.loadId);
+    // One timestamp for the whole load: `_sluice_loads.inserted_at` and scd2 validity boundaries.
+    const loadTime = new Date().toISOString();
     try {
       await inTransaction(this.client, async () => {
         // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
@@ -142,7 +143,7 @@ class PostgresClient implements DestinationClient {
         for (const sql of systemTablesSql(this.schema)) await this.client.query(sql);
         await this.migrate(pkg.schema, plans, await this.existing());
         for (const plan of plans) await this.applyPlan(pkg, plan, loadTime);
-        await this.recordLoad(pkg);
+        await this.recordLoad(pkg, loadTime);
       });
     } catch (err) {
       if (err instanceof SluiceError) throw err;
@@ -237,43 +238,45 @@ class PostgresClient implements DestinationClient {
     for (const sql of statements) await this.client.query(sql);
   }
 
-  private async recordLoad(pkg: LoadPackage): Promise<void> {
+  private async recordLoad(pkg: LoadPackage, loadTime: string): Promise<void> {
     const s = this.schema;
+    const { schema, state } = pkg;
     await this.client.query(
-      `INSERT INTO ${qualified(s, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, now(), $3)`,
-      [pkg.loadId, pkg.schema.name, pkg.schema.version_hash],
+      `INSERT INTO ${qualified(s, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, $3, $4)`,
+      [pkg.loadId, schema.name, loadTime, schema.version_hash],
     );
     await this.client.query(
-      `INSERT INTO ${qualified(s, STATE_TABLE)} (version, pipeline_name, state, created_at, _sluice_load_id) VALUES ($1, $2, $3, now(), $4)`,
-      [pkg.state.version, pkg.state.pipeline_name, JSON.stringify(pkg.state), pkg.loadId],
+      `INSERT INTO ${qualified(s, STATE_TABLE)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, $5, NULL, $6)`,
+      [state.version, ENGINE_VERSION, state.pipeline_name, JSON.stringify(state), loadTime, pkg.loadId],
     );
+    // A schema version is stored once; loads point at it through their schema_version_hash.
     await this.client.query(
-      `INSERT INTO ${qualified(s, VERSION_TABLE)} (version, schema_name, version_hash, inserted_at, schema, _sluice_load_id)
-       SELECT $1, $2, $3, now(), $4, $5
-       WHERE NOT EXISTS (SELECT 1 FROM ${qualified(s, VERSION_TABLE)} WHERE version_hash = $3 AND schema_name = $2)`,
-      [pkg.schema.version, pkg.schema.name, pkg.schema.version_hash, JSON.stringify(pkg.schema), pkg.loadId],
+      `INSERT INTO ${qualified(s, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema)
+       SELECT $1, $2, $3, $4, $5, $6
+       WHERE NOT EXISTS (SELECT 1 FROM ${qualified(s, VERSION_TABLE)} WHERE schema_name = $4 AND version_hash = $5 AND version = $1)`,
+      [schema.version, ENGINE_VERSION, loadTime, schema.name, schema.version_hash, JSON.stringify(schema)],
     );
   }
 
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {
     if (!(await this.tableExists(STATE_TABLE)) || !(await this.tableExists(VERSION_TABLE))) return null;
-    // The schema committed with the newest state: looked up through that load's schema hash, because a
-    // schema version row is only written when the hash is new (a drop can return to an older hash).
-    const st = await this.client.query<{ state: PipelineState; hash: string | null }>(
-      `SELECT s.state, l.schema_version_hash AS hash FROM ${qualified(this.schema, STATE_TABLE)} s
-       LEFT JOIN ${qualified(this.schema, LOADS_TABLE)} l ON l.load_id = s._sluice_load_id
-       WHERE s.pipeline_name = $1 ORDER BY s.version DESC, s.created_at DESC LIMIT 1`,
+    const st = await this.client.query<{ state: string; load_id: string }>(
+      `SELECT state, _sluice_load_id AS load_id FROM ${qualified(this.schema, STATE_TABLE)}
+       WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
       [this.ctx.pipelineName],
     );
-    const state = st.rows[0]?.state;
-    const sc = await this.client.query<{ schema: StoredSchema }>(
-      `SELECT schema FROM ${qualified(this.schema, VERSION_TABLE)}
-       ORDER BY (version_hash = $1) DESC, inserted_at DESC, version DESC LIMIT 1`,
-      [st.rows[0]?.hash ?? ""],
+    const newest = st.rows[0];
+    if (newest === undefined) return null;
+    // The schema committed by the same load as the state.
+    const sc = await this.client.query<{ schema: string }>(
+      `SELECT v.schema FROM ${qualified(this.schema, LOADS_TABLE)} l
+       JOIN ${qualified(this.schema, VERSION_TABLE)} v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash
+       WHERE l.load_id = $1 ORDER BY v.version DESC LIMIT 1`,
+      [newest.load_id],
     );
     const schema = sc.rows[0]?.schema;
-    if (state === undefined || schema === undefined) return null;
-    return { state, schema };
+    if (schema === undefined) return null;
+    return { state: JSON.parse(newest.state) as PipelineState, schema: JSON.parse(schema) as StoredSchema };
   }
 
   async dropTables(tables: string[], options: { all?: boolean } = {}): Promise<void> {
@@ -326,11 +329,4 @@ class PostgresClient implements DestinationClient {
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }
-}
-
-/** scd2 validity starts when the load was created: a numeric (epoch seconds) load id carries that time. */
-export function validityTimestamp(loadId: string): string {
-  const n = Number(loadId);
-  if (Number.isFinite(n) && n > 1e9 && n < 1e11) return new Date(n * 1000).toISOString();
-  return new Date().toISOString();
 }

@@ -1,13 +1,11 @@
 import type { ColumnSchema, DataType, TableSchema } from "../../schema/types.js";
 import type { SqlDialect } from "../sql/sql-dialect.js";
+import { SYSTEM_TABLE_SCHEMAS } from "../sql/system-tables.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
 export const PG_MAX_IDENTIFIER_LENGTH = 63;
 
-export const LOADS_TABLE = "_sluice_loads";
-export const STATE_TABLE = "_sluice_pipeline_state";
-export const VERSION_TABLE = "_sluice_version";
-export const SYSTEM_TABLES: readonly string[] = [LOADS_TABLE, STATE_TABLE, VERSION_TABLE];
+export { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from "../sql/system-tables.js";
 
 /** Quotes an identifier so any name (quotes, semicolons, reserved words, unicode) is taken literally. */
 export function quoteIdent(name: string): string {
@@ -67,18 +65,11 @@ export function addColumnSql(schema: string, table: string, column: ColumnSchema
   return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${pgType(column)}`;
 }
 
+/** The dataset schema and the system tables, in the layout every SQL destination shares (`../sql`). */
 export function systemTablesSql(schema: string): string[] {
   return [
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, LOADS_TABLE)} (
-      load_id text NOT NULL PRIMARY KEY, schema_name text, status bigint NOT NULL,
-      inserted_at timestamptz NOT NULL, schema_version_hash text)`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, STATE_TABLE)} (
-      version bigint NOT NULL, pipeline_name text NOT NULL, state jsonb NOT NULL,
-      created_at timestamptz NOT NULL, _sluice_load_id text NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, VERSION_TABLE)} (
-      version bigint NOT NULL, schema_name text NOT NULL, version_hash text NOT NULL,
-      inserted_at timestamptz NOT NULL, schema jsonb NOT NULL, _sluice_load_id text NOT NULL)`,
+    ...SYSTEM_TABLE_SCHEMAS.map((t) => createTableSql(schema, t)),
   ];
 }
 
