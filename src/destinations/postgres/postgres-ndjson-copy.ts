@@ -31,6 +31,8 @@ export function ndjsonCopyTranscoder(
     fields.fill(COPY_NULL);
     const len = line.length;
     let slot = 0;
+    // Most lines hold no escape at all: then a string ends at the next quote and is copied as it is.
+    const escapes = line.includes("\\");
     let i = skipWs(line, 0);
     if (line.charCodeAt(i) !== 123 /* { */) return fallback(line);
     i = skipWs(line, i + 1);
@@ -49,7 +51,7 @@ export function ndjsonCopyTranscoder(
         keyEnd = i + 1 + known.length;
         col = slotCol[slot];
       } else {
-        keyEnd = stringEnd(line, i);
+        keyEnd = escapes ? stringEnd(line, i) : line.indexOf('"', i + 1);
         if (keyEnd < 0) return fallback(line);
         const rawKey = line.slice(i + 1, keyEnd);
         const key = rawKey.includes("\\") ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
@@ -66,12 +68,13 @@ export function ndjsonCopyTranscoder(
       const c = line.charCodeAt(i);
       let end: number;
       if (c === 34 /* " */) {
-        end = stringEnd(line, i) + 1;
+        end = (escapes ? stringEnd(line, i) : line.indexOf('"', i + 1)) + 1;
         if (end <= 0) return fallback(line);
         if (col !== undefined) {
           const raw = line.slice(i + 1, end - 1);
           const type = types[col] as DataType;
-          if (raw.includes("\\")) fields[col] = (slow[col] as (v: unknown) => string)(JSON.parse(`"${raw}"`));
+          if (escapes && raw.includes("\\"))
+            fields[col] = (slow[col] as (v: unknown) => string)(JSON.parse(`"${raw}"`));
           else fields[col] = type === "json" ? `"${raw}"` : raw;
         }
       } else if (c === 123 /* { */ || c === 91 /* [ */) {
