@@ -64,7 +64,7 @@ export function filesystemDestination(options: FilesystemDestinationOptions): De
       return `${format} files in ${datasetDir(bucketPath(options.bucketUrl), ctx.datasetName)}`;
     },
     async connect(ctx) {
-      return new FilesystemClient(bucketPath(options.bucketUrl), ctx, format, options.rowsPerFile ?? 100_000);
+      return new FilesystemClient(bucketPath(options.bucketUrl), ctx, format, options.rowsPerFile ?? 50_000);
     },
   };
 }
