@@ -1,19 +1,14 @@
 import { maskUrl, registerSecret } from "../../core/redact.js";
 import { AuthError, bodySnippet } from "../errors.js";
+import type { AuthConfig } from "../types.js";
 import type { Authenticator, AuthTarget } from "./authenticator.js";
 import { basicHeader } from "./http-basic.js";
 
-export interface OAuth2ClientCredentialsConfig {
-  access_token_url?: string;
-  token_url?: string;
-  client_id: string;
-  client_secret: string;
-  access_token_request_data?: Record<string, string>;
-  scopes?: string | string[];
-  client_auth?: "body" | "basic";
-  /** Seconds a token lives when the server does not say (`expires_in`); default 3600 (dlt's). */
-  default_token_expiration?: number;
-}
+/** The OAuth2 variant of the auth contract, in either spelling. */
+export type OAuth2ClientCredentialsConfig = Omit<
+  Extract<AuthConfig, { type: "oauth2_client_credentials" | "oauth2" }>,
+  "type"
+>;
 
 /** Sends the token request: the client supplies its transport so timeouts and pooling apply. */
 export type TokenFetcher = (

@@ -1,20 +1,13 @@
 import { SluiceError } from "../../core/errors.js";
 import { setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
+import type { PaginatorConfig } from "../types.js";
 import { RangePaginator } from "./range.js";
 
-export interface OffsetPaginatorConfig {
-  limit: number;
-  offset?: number;
-  offset_param?: string;
-  limit_param?: string;
-  total_path?: string | null;
-  maximum_offset?: number;
-  stop_after_empty_page?: boolean;
-  has_more_path?: string;
-  offset_body_path?: string;
-  limit_body_path?: string;
-}
+export type OffsetPaginatorConfig = Omit<
+  Extract<PaginatorConfig, { type: "offset" }>,
+  "type" | "maximum_pages"
+>;
 
 /** dlt's `offset`: `offset=0&limit=N`, then offset += limit; stops at offset >= total or maximum_offset. */
 export class OffsetPaginator extends RangePaginator {

@@ -1,17 +1,10 @@
+import type { PaginatorConfig } from "../types.js";
 import { RangePaginator } from "./range.js";
 
-export interface PageNumberPaginatorConfig {
-  base_page?: number;
-  start_from_page?: number;
-  page?: number;
-  page_param?: string;
-  page_body_path?: string;
-  total_path?: string | null;
-  maximum_page?: number;
-  stop_after_empty_page?: boolean;
-  has_more_path?: string;
-  limit?: number;
-}
+export type PageNumberPaginatorConfig = Omit<
+  Extract<PaginatorConfig, { type: "page_number" }>,
+  "type" | "maximum_pages"
+>;
 
 /**
  * dlt's `page_number`: `page=base_page`, then +1; `total_path` holds the number of pages, so it stops at
