@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DATA_TYPES } from "../core/resource.js";
 import type { HttpResponse } from "../http/types.js";
 import { isSecretRef, type SecretRef } from "./secrets.js";
 
@@ -416,16 +417,8 @@ export const endpointSchema = obj({
 
 // ---------------------------------------------------------------- resource hints
 
-export const DATA_TYPES = [
-  "bigint",
-  "double",
-  "bool",
-  "text",
-  "timestamp",
-  "date",
-  "json",
-  "decimal",
-] as const;
+export { DATA_TYPES };
+
 const CONTRACT_MODES = ["evolve", "freeze", "discard_row", "discard_value"] as const;
 
 const columnHint = obj({

@@ -12,7 +12,17 @@ export type WriteDisposition =
       validity_column_names?: [string, string];
     };
 
-export type DataType = "bigint" | "double" | "bool" | "text" | "timestamp" | "date" | "json" | "decimal";
+export const DATA_TYPES = [
+  "bigint",
+  "double",
+  "bool",
+  "text",
+  "timestamp",
+  "date",
+  "json",
+  "decimal",
+] as const;
+export type DataType = (typeof DATA_TYPES)[number];
 
 /** A column hint as a user writes it (dlt's `columns` entries). Keys are source field names or normalized names. */
 export interface ColumnHint {

@@ -129,15 +129,7 @@ export class Pipeline {
       records: {},
       timings: { extractMs: 0, normalizeMs: 0, loadMs: 0, totalMs: 0 },
     };
-    const release = acquireRunLock(this.workingDir, this.pipelineName);
-    let client: DestinationClient;
-    try {
-      client = await this.destinationClient();
-    } catch (err) {
-      release();
-      throw err;
-    }
-    try {
+    await this.withLockedClient(async (client) => {
       if (this.refreshPending) {
         await this.wipe(client);
         this.refreshPending = false;
@@ -159,10 +151,7 @@ export class Pipeline {
         const manifest = await this.extract(resources, options, info);
         info.packages.push(await this.finishPackage(client, manifest, false, info));
       }
-    } finally {
-      await client.close();
-      release();
-    }
+    });
     for (const p of info.packages) {
       info.loadIds.push(p.loadId);
       for (const [t, n] of Object.entries(p.rowCounts)) info.rowCounts[t] = (info.rowCounts[t] ?? 0) + n;
@@ -212,15 +201,7 @@ export class Pipeline {
    * load; without resources, drops the whole dataset, the state and the packages.
    */
   async drop(options: DropOptions = {}): Promise<{ tables: string[] }> {
-    const release = acquireRunLock(this.workingDir, this.pipelineName);
-    let client: DestinationClient;
-    try {
-      client = await this.destinationClient();
-    } catch (err) {
-      release();
-      throw err;
-    }
-    try {
+    return this.withLockedClient(async (client) => {
       if (options.resources === undefined) {
         const schema = this.local.readSchema();
         await this.wipe(client);
@@ -258,8 +239,20 @@ export class Pipeline {
       }
       this.local.writeState(nextState);
       return { tables };
+    });
+  }
+
+  /** Runs `work` holding the pipeline's run lock and a destination client; both are released however it ends. */
+  private async withLockedClient<T>(work: (client: DestinationClient) => Promise<T>): Promise<T> {
+    const release = acquireRunLock(this.workingDir, this.pipelineName);
+    try {
+      const client = await this.destinationClient();
+      try {
+        return await work(client);
+      } finally {
+        await client.close();
+      }
     } finally {
-      await client.close();
       release();
     }
   }

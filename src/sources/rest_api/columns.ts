@@ -1,17 +1,8 @@
 import type { ConfigIssue } from "../../core/errors.js";
-import type { ColumnHint, DataType } from "../../core/resource.js";
+import { type ColumnHint, DATA_TYPES, type DataType } from "../../core/resource.js";
 import type { ColumnsSpec, DltColumn, JsonSchemaObject, JsonSchemaProperty } from "./config-types.js";
 
-const DATA_TYPES = new Set<string>([
-  "bigint",
-  "double",
-  "bool",
-  "text",
-  "timestamp",
-  "date",
-  "json",
-  "decimal",
-]);
+const DATA_TYPE_NAMES = new Set<string>(DATA_TYPES);
 /** dlt's older or wider type names (a config built without validation may carry them): nearest sluice type. */
 const DLT_ALIASES: Record<string, DataType> = {
   complex: "json",
@@ -47,13 +38,13 @@ export function columnHints(
     const { data_type, description: _description, ...rest } = col;
     const hint: ColumnHint = { ...rest };
     if (data_type !== undefined) {
-      const t = DATA_TYPES.has(data_type) ? (data_type as DataType) : DLT_ALIASES[data_type];
+      const t = DATA_TYPE_NAMES.has(data_type) ? (data_type as DataType) : DLT_ALIASES[data_type];
       if (t) hint.data_type = t;
       else
         issues.push({
           path: `${at}.${name}.data_type`,
           message: `unknown data_type ${JSON.stringify(data_type)}`,
-          hint: `allowed: ${[...DATA_TYPES].join(", ")}`,
+          hint: `allowed: ${DATA_TYPES.join(", ")}`,
         });
     }
     out[name] = hint;
