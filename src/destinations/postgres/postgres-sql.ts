@@ -1,26 +1,13 @@
 import type { ColumnSchema, DataType, TableSchema } from "../../schema/types.js";
-import type { SqlDialect } from "../sql/sql-dialect.js";
+import { qualified, quoteIdent, quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
 import { SYSTEM_TABLE_SCHEMAS } from "../sql/system-tables.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
 export const PG_MAX_IDENTIFIER_LENGTH = 63;
 
+// Quoting is the same in every SQL destination; it lives with the shared dialect.
+export { qualified, quoteIdent, quoteLiteral } from "../sql/sql-dialect.js";
 export { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from "../sql/system-tables.js";
-
-/** Quotes an identifier so any name (quotes, semicolons, reserved words, unicode) is taken literally. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `"schema"."table"` */
-export function qualified(schema: string, table: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
-}
-
-/** A string literal for the few places a parameter cannot be used (DDL defaults, COPY options). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
 
 export function pgType(column: Pick<ColumnSchema, "data_type" | "precision" | "scale">): string {
   return pgTypeOf(column.data_type, column.precision, column.scale);
