@@ -137,16 +137,11 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
       }));
     }
     case "invalid_value": {
-      const allowed = issue.values.map((v) => String(v));
-      if (value === undefined)
-        return [{ path, message: "required key is missing", hint: `allowed: ${allowed.join(", ")}` }];
-      return [
-        {
-          path,
-          message: `invalid value ${show(value, path)}`,
-          hint: enumHint(value, allowed),
-        },
-      ];
+      return enumIssue(
+        path,
+        value,
+        issue.values.map((v) => String(v)),
+      );
     }
     case "invalid_union":
       return explainUnion(issue, path, value, input);
@@ -175,6 +170,13 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
   }
 }
 
+/** A value outside a closed set of choices (an enum, or a union's `type`): missing, or named with the nearest choice. */
+function enumIssue(path: PathSegment[], value: unknown, allowed: string[]): Located[] {
+  if (value === undefined)
+    return [{ path, message: "required key is missing", hint: `allowed: ${allowed.join(", ")}` }];
+  return [{ path, message: `invalid value ${show(value, path)}`, hint: enumHint(value, allowed) }];
+}
+
 function enumHint(value: unknown, allowed: string[]): string {
   if (typeof value !== "string") return `allowed: ${allowed.join(", ")}`;
   const renamed = Object.hasOwn(DLT_SPELLINGS, value) ? DLT_SPELLINGS[value] : undefined;
@@ -198,16 +200,11 @@ function explainUnion(
   // A discriminated union whose `type` matched no option.
   if (issue.errors.length === 0) {
     const options = (issue as { options?: unknown[] }).options ?? [];
-    const allowed = options.filter((o): o is string => typeof o === "string");
-    if (value === undefined)
-      return [{ path, message: "required key is missing", hint: `allowed: ${allowed.join(", ")}` }];
-    return [
-      {
-        path,
-        message: `invalid value ${show(value, path)}`,
-        hint: enumHint(value, allowed),
-      },
-    ];
+    return enumIssue(
+      path,
+      value,
+      options.filter((o): o is string => typeof o === "string"),
+    );
   }
   const compatible = issue.errors.filter((branch) => !rootMismatch(branch, value));
   if (compatible.length === 0) {

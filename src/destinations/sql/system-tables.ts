@@ -1,15 +1,16 @@
+import { SYSTEM_COLUMNS, SYSTEM_TABLE_NAMES } from "../../core/system-names.js";
 import type { ColumnSchema, TableSchema } from "../../schema/types.js";
 
-export const LOADS_TABLE = "_sluice_loads";
-export const STATE_TABLE = "_sluice_pipeline_state";
-export const VERSION_TABLE = "_sluice_version";
+export const LOADS_TABLE = SYSTEM_TABLE_NAMES.loads;
+export const STATE_TABLE = SYSTEM_TABLE_NAMES.state;
+export const VERSION_TABLE = SYSTEM_TABLE_NAMES.version;
 export const SYSTEM_TABLES: readonly string[] = [LOADS_TABLE, STATE_TABLE, VERSION_TABLE];
 
-export const C_LOAD_ID = "_sluice_load_id";
-export const C_ID = "_sluice_id";
-export const C_PARENT_ID = "_sluice_parent_id";
-export const C_LIST_IDX = "_sluice_list_idx";
-export const C_ROOT_ID = "_sluice_root_id";
+export const C_LOAD_ID = SYSTEM_COLUMNS.loadId;
+export const C_ID = SYSTEM_COLUMNS.id;
+export const C_PARENT_ID = SYSTEM_COLUMNS.parentId;
+export const C_LIST_IDX = SYSTEM_COLUMNS.listIdx;
+export const C_ROOT_ID = SYSTEM_COLUMNS.rootId;
 /**
  * Package-file-only column on rows of merge tables: the sequence number of the source record the row came
  * from (root and child rows of one record share it). Staging keeps it so dedup can keep the last record per
