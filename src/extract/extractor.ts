@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { relative } from "node:path";
 import { SluiceError } from "../core/errors.js";
 import type { DataRecord, JsonObject } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
@@ -11,12 +9,20 @@ import type {
   ResourceMetrics,
 } from "../core/resource.js";
 import { mapBounded } from "./concurrency.js";
-import { NdjsonWriter, type NdjsonWriterOptions } from "./ndjson-files.js";
-import { recordToJson } from "./record-json.js";
+
+/**
+ * Where extracted records go, batch by batch, while they are still objects (the pipeline's normalize
+ * stage). Calls are synchronous, so concurrent resources never interleave within one batch.
+ */
+export interface RecordSink {
+  /** Called once per written resource, in a deterministic order, before any batch. */
+  open(resource: string, hints: ResourceHints): void;
+  write(resource: string, batch: readonly DataRecord[]): void;
+}
 
 export interface ExtractOptions {
-  /** Directory the resource files go to (the package's `extracted/` folder). */
-  dir: string;
+  /** Receives every record of the written resources (unselected parents run unwritten). */
+  sink: RecordSink;
   /** Every resource of the source, including unselected parents. */
   resources: readonly Resource[];
   /** Only these resources (and the parents they need) run; default: every selected resource. */
@@ -29,14 +35,11 @@ export interface ExtractOptions {
   concurrency?: number;
   /** Children of one parent page running at once when the child is parallelized. Default 8. */
   childConcurrency?: number;
-  files?: NdjsonWriterOptions;
   /** Called after every item a resource yields (records = running count for that resource). */
   onItem?: (resource: string, records: number, metrics: ResourceMetrics) => void;
 }
 
 export interface ExtractedResource {
-  /** Files relative to `dir`'s parent (the package dir). */
-  files: string[];
   records: number;
   hints: ResourceHints;
   parent?: string;
@@ -54,17 +57,15 @@ interface Node {
   children: Node[];
   write: boolean;
   ctx: ResourceContext;
-  writer: NdjsonWriter | null;
   records: number;
 }
 
 /**
- * Streams every resource into NDJSON files: roots read once, children once per parent record (concurrently
- * when `parallelized`). Nothing is held in memory beyond one item per running resource and the write buffers.
+ * Streams every resource into the sink: roots read once, children once per parent record (concurrently
+ * when `parallelized`). Nothing is held in memory beyond one item per running resource.
  */
 export async function extractResources(options: ExtractOptions): Promise<ExtractResult> {
-  const { dir, logger } = options;
-  mkdirSync(dir, { recursive: true });
+  const { logger, sink } = options;
   const byName = new Map(options.resources.map((r) => [r.name, r]));
   const written = chooseWritten(options.resources, options.only);
   const running = new Set<string>();
@@ -105,10 +106,10 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
         logger: logger.child({ resource: name }),
         metrics,
       },
-      writer: written.has(name) ? new NdjsonWriter(dir, fileStem(name), options.files) : null,
       records: 0,
     });
   }
+  for (const node of nodes.values()) if (node.write) sink.open(node.resource.name, node.resource.hints);
   for (const node of nodes.values()) {
     const parent = node.resource.parent;
     if (parent !== undefined) nodes.get(parent)?.children.push(node);
@@ -122,7 +123,7 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
       iterable = node.resource.read(node.ctx, parentRecord);
       for await (const item of iterable) {
         const batch = asBatch(item);
-        if (node.writer !== null) for (const record of batch) node.writer.write(recordToJson(record));
+        if (node.write) sink.write(node.resource.name, batch);
         node.records += batch.length;
         options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
         if (node.children.length > 0) await runChildren(node, batch);
@@ -152,11 +153,7 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
     }
   };
 
-  try {
-    await mapBounded(roots, options.concurrency ?? 4, (root) => runNode(root));
-  } finally {
-    for (const node of nodes.values()) node.writer?.close();
-  }
+  await mapBounded(roots, options.concurrency ?? 4, (root) => runNode(root));
 
   const result: ExtractResult = { resources: {}, state: { ...options.state }, metrics: {} };
   for (const node of nodes.values()) {
@@ -165,7 +162,6 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
     result.metrics[name] = node.ctx.metrics;
     if (!node.write) continue;
     result.resources[name] = {
-      files: (node.writer?.files ?? []).map((f) => relative(`${dir}/..`, f)),
       records: node.records,
       hints: node.resource.hints,
       ...(node.resource.parent === undefined ? {} : { parent: node.resource.parent }),
@@ -191,12 +187,4 @@ function asBatch(item: ResourceItem): DataRecord[] {
   const list = Array.isArray(item) ? item : [item];
   // A scalar is wrapped the way a list of scalars is: one `value` column.
   return list.map((r) => (r !== null && typeof r === "object" && !Array.isArray(r) ? r : { value: r }));
-}
-
-/** File names stay short and safe whatever the resource is called. */
-function fileStem(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 60);
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) | 0;
-  return `${safe}.${(h >>> 0).toString(16)}`;
 }

@@ -4,6 +4,5 @@ export {
   type ExtractOptions,
   type ExtractResult,
   extractResources,
+  type RecordSink,
 } from "./extractor.js";
-export { NdjsonWriter, type NdjsonWriterOptions, readNdjsonLines } from "./ndjson-files.js";
-export { recordToJson } from "./record-json.js";

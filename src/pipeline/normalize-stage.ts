@@ -1,23 +1,25 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { resolveWriteDisposition } from "../core/resource.js";
+import { performance } from "node:perf_hooks";
+import type { DataRecord } from "../core/json.js";
+import { NdjsonWriter, type NdjsonWriterOptions } from "../core/ndjson-files.js";
+import { recordToJson } from "../core/record-json.js";
+import { type ResourceHints, resolveWriteDisposition } from "../core/resource.js";
 import { C_STAGING_ROW } from "../destinations/sql/system-tables.js";
 import type { PackageTable } from "../destinations/types.js";
-import { NdjsonWriter, type NdjsonWriterOptions, readNdjsonLines } from "../extract/ndjson-files.js";
-import { recordToJson } from "../extract/record-json.js";
+import type { RecordSink } from "../extract/extractor.js";
 import { Normalizer } from "../normalize/normalizer.js";
 import type { StoredSchema } from "../schema/types.js";
-import type { PackageManifest } from "./package-store.js";
 
 export interface NormalizeStageOptions {
   packageDir: string;
-  manifest: PackageManifest;
+  loadId: string;
   /** Schema before this package (the previous package's, or the restored one); null on a first run. */
   schema: StoredSchema | null;
   schemaName: string;
   maxIdentifierLength: number;
   files?: NdjsonWriterOptions;
-  /** Called every few thousand records, and once at the end. */
+  /** Called after every batch with the running record count. */
   onProgress?: (records: number) => void;
 }
 
@@ -27,67 +29,93 @@ export interface NormalizeStageResult {
   tables: PackageTable[];
   records: number;
   discarded: number;
+  /** Time spent normalizing and writing rows (the stage's own cost, interleaved with extraction). */
+  ms: number;
 }
 
 /**
- * Reads a package's extracted files line by line, normalizes each record, and writes one NDJSON file set
- * per table. Rows of merge tables carry `_sluice_rec` (the record's sequence number) so the loader can
- * keep the last record per key together with exactly its own child rows.
+ * The normalize stage as a record sink: extraction hands it each batch while the records are still objects,
+ * and it writes one NDJSON file set per table. Normalizing in-flight saves serializing every record to an
+ * intermediate file and parsing it back, which was most of the pipeline's CPU time. Rows of merge tables
+ * carry `_sluice_rec` (the record's sequence number in the package) so the loader can keep the last record
+ * per key together with exactly its own child rows.
  */
-export async function normalizePackage(options: NormalizeStageOptions): Promise<NormalizeStageResult> {
-  const { packageDir, manifest } = options;
-  const outDir = join(packageDir, "normalized");
-  mkdirSync(outDir, { recursive: true });
-  const normalizer = new Normalizer(options.schema, options.schemaName, {
-    maxIdentifierLength: options.maxIdentifierLength,
-  });
-  const writers = new Map<string, NdjsonWriter>();
-  let seq = 0;
-  let tagged = false;
-  const writerFor = (table: string): NdjsonWriter => {
-    let w = writers.get(table);
-    if (w === undefined) {
-      w = new NdjsonWriter(outDir, `t${writers.size}`, options.files);
-      writers.set(table, w);
-    }
-    return w;
-  };
-  const sink = (table: string, row: Record<string, unknown>): void => {
-    if (tagged) row[C_STAGING_ROW] = seq;
-    writerFor(table).write(recordToJson(row));
-  };
-  let records = 0;
-  let discarded = 0;
-  try {
-    for (const [resource, entry] of Object.entries(manifest.resources)) {
-      normalizer.registerResource(resource, entry.hints);
-      tagged = resolveWriteDisposition(entry.hints.write_disposition).disposition === "merge";
-      for (const file of entry.files) {
-        for await (const lines of readNdjsonLines(join(packageDir, file))) {
-          for (const line of lines) {
-            seq++;
-            if (!normalizer.normalize(resource, JSON.parse(line), manifest.load_id, sink)) discarded++;
-          }
-          records += lines.length;
-          options.onProgress?.(records);
-        }
-      }
-    }
-  } finally {
-    for (const w of writers.values()) w.close();
-  }
-  const schema = normalizer.schema();
-  const resources = new Set(Object.keys(manifest.resources));
-  const tables: PackageTable[] = [];
-  for (const t of Object.values(schema.tables)) {
-    const w = writers.get(t.name);
-    if (w === undefined && !resources.has(t.resource)) continue;
-    tables.push({
-      table: t.name,
-      files: (w?.files ?? []).map((f) => relative(packageDir, f)),
-      rowCount: w?.rows ?? 0,
+export class PackageNormalizer implements RecordSink {
+  private readonly normalizer: Normalizer;
+  private readonly outDir: string;
+  private readonly writers = new Map<string, NdjsonWriter>();
+  private readonly mergeResources = new Set<string>();
+  private readonly resources = new Set<string>();
+  private seq = 0;
+  private tagged = false;
+  private records = 0;
+  private discarded = 0;
+  private ms = 0;
+  private closed = false;
+
+  constructor(private readonly options: NormalizeStageOptions) {
+    this.outDir = join(options.packageDir, "normalized");
+    mkdirSync(this.outDir, { recursive: true });
+    this.normalizer = new Normalizer(options.schema, options.schemaName, {
+      maxIdentifierLength: options.maxIdentifierLength,
     });
   }
-  options.onProgress?.(records);
-  return { schema, tables, records, discarded };
+
+  /** Declares a resource whose records this package holds (before its first batch). */
+  open(resource: string, hints: ResourceHints): void {
+    this.resources.add(resource);
+    this.normalizer.registerResource(resource, hints);
+    if (resolveWriteDisposition(hints.write_disposition).disposition === "merge")
+      this.mergeResources.add(resource);
+  }
+
+  write(resource: string, batch: readonly DataRecord[]): void {
+    const started = performance.now();
+    const { normalizer, sink } = this;
+    const loadId = this.options.loadId;
+    this.tagged = this.mergeResources.has(resource);
+    for (const record of batch) {
+      this.seq++;
+      if (!normalizer.normalize(resource, record, loadId, sink)) this.discarded++;
+    }
+    this.records += batch.length;
+    this.ms += performance.now() - started;
+    this.options.onProgress?.(this.records);
+  }
+
+  private readonly sink = (table: string, row: Record<string, unknown>): void => {
+    if (this.tagged) row[C_STAGING_ROW] = this.seq;
+    let w = this.writers.get(table);
+    if (w === undefined) {
+      w = new NdjsonWriter(this.outDir, `t${this.writers.size}`, this.options.files);
+      this.writers.set(table, w);
+    }
+    w.write(recordToJson(row));
+  };
+
+  /** Flushes and fsyncs every file; returns the schema and the per-table file lists for the manifest. */
+  finish(): NormalizeStageResult {
+    const started = performance.now();
+    this.close();
+    const schema = this.normalizer.schema();
+    const tables: PackageTable[] = [];
+    for (const t of Object.values(schema.tables)) {
+      const w = this.writers.get(t.name);
+      if (w === undefined && !this.resources.has(t.resource)) continue;
+      tables.push({
+        table: t.name,
+        files: (w?.files ?? []).map((f) => relative(this.options.packageDir, f)),
+        rowCount: w?.rows ?? 0,
+      });
+    }
+    this.ms += performance.now() - started;
+    return { schema, tables, records: this.records, discarded: this.discarded, ms: this.ms };
+  }
+
+  /** Closes open files without reporting (the package is being discarded). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.writers.values()) w.close();
+  }
 }

@@ -4,12 +4,15 @@ import type { ResourceHints } from "../core/resource.js";
 import type { PackageTable } from "../destinations/types.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 
-/** new → extracted → normalized → loaded; only forward, each step written atomically. */
-export type PackageStatus = "new" | "extracted" | "normalized" | "loaded";
+/**
+ * new → normalized → loaded; only forward, each step written atomically. Records are normalized while they
+ * are extracted, so a package is `new` until its normalized files, schema and state are all durable; a
+ * package still `new` after a crash is discarded (its state was never committed, so the next extract reads
+ * the same data again).
+ */
+export type PackageStatus = "new" | "normalized" | "loaded";
 
 export interface ManifestResource {
-  /** Relative to the package dir. */
-  files: string[];
   records: number;
   hints: ResourceHints;
   parent?: string;
@@ -21,7 +24,7 @@ export interface PackageManifest {
   created_at: string;
   updated_at: string;
   resources: { [name: string]: ManifestResource };
-  /** After normalize: per-table files (relative) and row counts. */
+  /** Per-table files (relative to the package dir) and row counts, once normalized. */
   tables?: PackageTable[];
   timings: { extract_ms?: number; normalize_ms?: number; load_ms?: number };
 }
@@ -109,7 +112,6 @@ export class PackageStore {
   /** After a load: the data files go, the manifest stays (for `pipeline trace/info`), oldest pruned. */
   retire(manifest: PackageManifest, keep = 20): void {
     const dir = this.dir(manifest.load_id);
-    rmSync(join(dir, "extracted"), { recursive: true, force: true });
     rmSync(join(dir, "normalized"), { recursive: true, force: true });
     const loaded = this.list().filter((m) => m.status === "loaded");
     for (const old of loaded.slice(0, Math.max(0, loaded.length - keep))) this.remove(old.load_id);

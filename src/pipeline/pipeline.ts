@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { SluiceError } from "../core/errors.js";
 import type { JsonObject } from "../core/json.js";
 import { type Logger, silentLogger } from "../core/logger.js";
+import type { NdjsonWriterOptions } from "../core/ndjson-files.js";
 import { type Resource, resolveWriteDisposition, type Source } from "../core/resource.js";
 import { type DestinationOptions, resolveDestination } from "../destinations/index.js";
 import type {
@@ -13,14 +14,13 @@ import type {
   PipelineState,
 } from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
-import type { NdjsonWriterOptions } from "../extract/ndjson-files.js";
 import { loadPackage } from "../load/package-loader.js";
 import type { StoredSchema } from "../schema/types.js";
 import { schemaContentHash } from "../schema/version.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 import { crashPoint } from "./crash-points.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
-import { normalizePackage } from "./normalize-stage.js";
+import { type NormalizeStageResult, PackageNormalizer } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
 import { acquireRunLock } from "./run-lock.js";
 import { emptyState, LocalStateStore } from "./state-store.js";
@@ -136,7 +136,7 @@ export class Pipeline {
       }
       await this.syncFromDestination(client);
       for (const manifest of this.packages.pending()) {
-        if (manifest.status === "new") {
+        if (manifest.status !== "normalized") {
           // Extraction never finished: its state was not committed, so the next extract reads the same data.
           this.logger.info(`discarding incomplete package ${manifest.load_id}`, {
             load_id: manifest.load_id,
@@ -299,6 +299,10 @@ export class Pipeline {
     this.options.progress?.(event);
   }
 
+  /**
+   * Extracts the resources into a new package, normalizing each batch as it arrives, and makes the package
+   * durable: normalized files (fsynced), schema, state, then the manifest marked `normalized`.
+   */
   private async extract(
     resources: readonly Resource[],
     options: RunOptions,
@@ -310,10 +314,23 @@ export class Pipeline {
     const previous = this.local.readState() ?? emptyState(this.pipelineName);
     this.emit({ type: "stage_start", stage: "extract", loadId });
     const started = performance.now();
-    let result: Awaited<ReturnType<typeof extractResources>>;
+    const normalizer = new PackageNormalizer({
+      packageDir: dir,
+      loadId,
+      schema: this.local.readSchema(),
+      schemaName: this.pipelineName,
+      maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
+      ...(this.options.files === undefined ? {} : { files: this.options.files }),
+      onProgress: (records) => {
+        crashPoint("normalize");
+        this.emit({ type: "normalize_records", loadId, records });
+      },
+    });
+    let extracted: Awaited<ReturnType<typeof extractResources>>;
+    let normalized: NormalizeStageResult;
     try {
-      result = await extractResources({
-        dir: join(dir, "extracted"),
+      extracted = await extractResources({
+        sink: normalizer,
         resources,
         ...(options.resources === undefined ? {} : { only: options.resources }),
         state: previous.resources,
@@ -324,31 +341,44 @@ export class Pipeline {
         ...(this.options.concurrency?.children === undefined
           ? {}
           : { childConcurrency: this.options.concurrency.children }),
-        ...(this.options.files === undefined ? {} : { files: this.options.files }),
         onItem: (resource, records) => {
           crashPoint("extract");
           this.emit({ type: "extract_records", loadId, resource, records });
         },
       });
+      normalized = normalizer.finish();
     } catch (err) {
+      // Nothing of this package was committed, its state included, so the next run extracts the same data
+      // again; keeping a package that failed (a frozen schema, a bad record) would replay the failure.
+      normalizer.close();
       this.packages.remove(loadId);
       throw err;
     }
     const state: PipelineState = {
       pipeline_name: this.pipelineName,
       version: previous.version + 1,
-      resources: result.state,
+      resources: extracted.state,
     };
     writeJsonAtomic(join(dir, PACKAGE_STATE), state);
-    manifest.resources = result.resources;
-    manifest.status = "extracted";
-    const ms = performance.now() - started;
-    manifest.timings.extract_ms = ms;
+    writeJsonAtomic(join(dir, PACKAGE_SCHEMA), normalized.schema);
+    // The two stages ran interleaved: normalize is the time spent in the normalizer, extract the rest.
+    const wall = performance.now() - started;
+    const normalizeMs = normalized.ms;
+    const extractMs = Math.max(0, wall - normalizeMs);
+    manifest.resources = extracted.resources;
+    manifest.tables = normalized.tables;
+    manifest.status = "normalized";
+    manifest.timings.extract_ms = extractMs;
+    manifest.timings.normalize_ms = normalizeMs;
     this.packages.write(manifest);
-    info.timings.extractMs += ms;
-    for (const [name, r] of Object.entries(result.resources)) info.records[name] = r.records;
-    this.emit({ type: "stage_end", stage: "extract", loadId, ms });
-    crashPoint("extracted");
+    this.local.writeSchema(normalized.schema);
+    info.timings.extractMs += extractMs;
+    info.timings.normalizeMs += normalizeMs;
+    for (const [name, r] of Object.entries(extracted.resources)) info.records[name] = r.records;
+    this.emit({ type: "stage_end", stage: "extract", loadId, ms: extractMs });
+    this.emit({ type: "stage_start", stage: "normalize", loadId });
+    this.emit({ type: "stage_end", stage: "normalize", loadId, ms: normalizeMs });
+    crashPoint("normalized");
     return manifest;
   }
 
@@ -359,42 +389,6 @@ export class Pipeline {
     info: LoadInfo,
   ): Promise<PackageInfo> {
     const loadId = manifest.load_id;
-    const dir = this.packages.dir(loadId);
-    if (manifest.status === "extracted") {
-      this.emit({ type: "stage_start", stage: "normalize", loadId });
-      const started = performance.now();
-      let result: Awaited<ReturnType<typeof normalizePackage>>;
-      try {
-        result = await normalizePackage({
-          packageDir: dir,
-          manifest,
-          schema: this.local.readSchema(),
-          schemaName: this.pipelineName,
-          maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
-          ...(this.options.files === undefined ? {} : { files: this.options.files }),
-          onProgress: (records) => {
-            crashPoint("normalize");
-            this.emit({ type: "normalize_records", loadId, records });
-          },
-        });
-      } catch (err) {
-        // Nothing of this package was committed, its state included, so the next run extracts the same data
-        // again; keeping it would replay the same failure (a frozen schema, a bad record) on every run.
-        this.logger.error(`normalizing package ${loadId} failed; discarding it`, { load_id: loadId });
-        this.packages.remove(loadId);
-        throw err;
-      }
-      writeJsonAtomic(join(dir, PACKAGE_SCHEMA), result.schema);
-      const ms = performance.now() - started;
-      manifest.tables = result.tables;
-      manifest.status = "normalized";
-      manifest.timings.normalize_ms = ms;
-      this.packages.write(manifest);
-      this.local.writeSchema(result.schema);
-      info.timings.normalizeMs += ms;
-      this.emit({ type: "stage_end", stage: "normalize", loadId, ms });
-      crashPoint("normalized");
-    }
     const pkg = this.toLoadPackage(manifest);
     this.emit({ type: "stage_start", stage: "load", loadId });
     const outcome = await loadPackage(client, pkg, this.logger, { beforeCommit: () => crashPoint("load") });

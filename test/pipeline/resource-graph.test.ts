@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DataRecord } from "../../src/core/json.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { readNdjsonLines } from "../../src/core/ndjson-files.js";
 import { resource, source } from "../../src/core/resource.js";
 import { extractResources } from "../../src/extract/index.js";
-import { readNdjsonLines } from "../../src/extract/ndjson-files.js";
+import { PackageNormalizer } from "../../src/pipeline/normalize-stage.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
 let sb: PipelineSandbox;
@@ -121,33 +122,45 @@ describe("parent and child resources", () => {
   });
 });
 
-describe("extract files", () => {
-  it("rotates resource files by size and streams every record", async () => {
+describe("package files", () => {
+  it("normalizes records as they are extracted, rotating table files by size, in order", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-ex-"));
     try {
+      const sink = new PackageNormalizer({
+        packageDir: dir,
+        loadId: "1.0",
+        schema: null,
+        schemaName: "t",
+        maxIdentifierLength: 63,
+        files: { maxFileBytes: 64 * 1024, bufferBytes: 16 * 1024, fsync: false },
+      });
       const result = await extractResources({
-        dir: join(dir, "extracted"),
+        sink,
         resources: [
           resource("big", async function* () {
-            for (let i = 0; i < 5000; i++) yield { id: i, pad: "x".repeat(100) };
+            for (let i = 0; i < 5000; i++) yield { id: i, padText: "x".repeat(100) };
           }),
         ],
         state: {},
         logger: silentLogger,
-        files: { maxFileBytes: 64 * 1024, bufferBytes: 16 * 1024, fsync: false },
       });
-      const entry = result.resources["big"]!;
-      expect(entry.records).toBe(5000);
-      expect(entry.files.length).toBeGreaterThan(5);
-      expect(readdirSync(join(dir, "extracted")).length).toBe(entry.files.length);
+      expect(result.resources["big"]!.records).toBe(5000);
+      const normalized = sink.finish();
+      expect(normalized.records).toBe(5000);
+      expect(normalized.tables.map((t) => [t.table, t.rowCount])).toEqual([["big", 5000]]);
+      const files = normalized.tables[0]!.files;
+      expect(files.length).toBeGreaterThan(5);
+      expect(readdirSync(join(dir, "normalized")).length).toBe(files.length);
       let n = 0;
       let last = -1;
-      for (const f of entry.files)
+      for (const f of files)
         for await (const lines of readNdjsonLines(join(dir, f), 1000))
           for (const l of lines) {
-            const id = JSON.parse(l).id as number;
-            expect(id).toBe(last + 1);
-            last = id;
+            const row = JSON.parse(l) as { id: number; pad_text: string; _sluice_load_id: string };
+            expect(row.id).toBe(last + 1);
+            expect(row.pad_text).toHaveLength(100);
+            expect(row._sluice_load_id).toBe("1.0");
+            last = row.id;
             n++;
           }
       expect(n).toBe(5000);
