@@ -10,6 +10,7 @@ import type { DataRecord } from "../src/core/json.js";
 import { resource } from "../src/core/resource.js";
 import { pipeline } from "../src/pipeline/index.js";
 import { startTestPostgres } from "../test/support/postgres-server.js";
+import { duckdbWriteFloor, postgresWriteFloor, type WriteFloor } from "./write-floor.js";
 
 const { values } = parseArgs({
   options: {
@@ -121,6 +122,19 @@ try {
   console.log(
     `  normalize+load     ${((normalizeMs + loadMs) / 1000).toFixed(2)} s   ${rate(normalizeMs + loadMs)} records/s`,
   );
+  let floor: WriteFloor | undefined;
+  if (info.destination.name === "duckdb")
+    floor = await duckdbWriteFloor(join(dir, "bench.duckdb"), p.datasetName, info.rowCounts);
+  else if (info.destination.name === "postgres")
+    floor = await postgresWriteFloor(
+      pgServer?.url ?? url ?? process.env["DESTINATION__POSTGRES__CREDENTIALS"],
+      p.datasetName,
+      info.rowCounts,
+    );
+  if (floor !== undefined)
+    console.log(
+      `  write floor        ${(floor.ms / 1000).toFixed(2)} s   ${rate(floor.ms)} records/s  (${info.destination.name} copying the loaded rows once more in SQL: no loader can be faster)`,
+    );
   console.log(`  total run          ${(totalMs / 1000).toFixed(2)} s   ${rate(totalMs)} records/s`);
   console.log(`  peak RSS           ${mb(Math.max(peakRss, maxRssKb * 1024))} (sampled ${mb(peakRss)})`);
   for (const s of ["extract", "normalize", "load"])
