@@ -112,7 +112,7 @@ function describeRef(p: SchemaNode, defs: Record<string, SchemaNode>): string {
 export function typeOf(node: SchemaNode): string {
   if (node.$ref) return node.$ref.replace("#/$defs/", "");
   if (node.const !== undefined) return JSON.stringify(node.const);
-  if (node.enum) return node.enum.map((e) => JSON.stringify(e)).join(" \\| ");
+  if (node.enum) return node.enum.map((e) => JSON.stringify(e)).join(" | ");
   const variants = node.anyOf ?? node.oneOf;
   if (variants) return [...new Set(variants.map(typeOf))].join(" or ");
   const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];

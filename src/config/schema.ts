@@ -424,7 +424,12 @@ const CONTRACT_MODES = ["evolve", "freeze", "discard_row", "discard_value"] as c
 const columnHint = obj({
   name: z.string().optional().describe("Column name, when it differs from the key."),
   data_type: z.enum(DATA_TYPES).optional().describe("Column type; default inferred from the data."),
-  nullable: z.boolean().optional().describe("Whether the column allows NULL; default true."),
+  nullable: z
+    .boolean()
+    .optional()
+    .describe(
+      "Whether the column allows NULL; default true, false for primary key columns. A record without a value for a column that is not nullable stops the run before anything is loaded.",
+    ),
   primary_key: z.boolean().optional().describe("Part of the primary key."),
   merge_key: z.boolean().optional().describe("Part of the merge key."),
   precision: z.number().int().positive().optional().describe("Precision of a decimal or timestamp."),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SluiceError } from "../core/errors.js";
 import type { DataRecord } from "../core/json.js";
 import type { ResourceHints } from "../core/resource.js";
 import { SchemaContractError } from "../schema/contract.js";
@@ -241,6 +242,38 @@ describe("column hints", () => {
     const cols = n.schema().tables.items!.columns;
     expect(cols.org_id).toMatchObject({ data_type: "bigint", primary_key: true, nullable: false });
     expect(cols.user_id).toMatchObject({ data_type: "text", primary_key: true });
+  });
+
+  it("refuses a record without a key or a nullable: false value, naming it, and keeps the schema as it was", () => {
+    const { n, feed, out } = setup({
+      primary_key: "id",
+      write_disposition: "merge",
+      columns: { email: { data_type: "text", nullable: false } },
+    });
+    feed({ id: 1, email: "a@x" });
+    const before = n.schema();
+    const missing = (record: DataRecord) => {
+      try {
+        feed(record);
+      } catch (err) {
+        return err as SluiceError;
+      }
+      throw new Error("expected a refusal");
+    };
+    const noKey = missing({ email: "b@x", newField: 1 });
+    expect(noKey.code).toBe("REQUIRED_VALUE_MISSING");
+    expect(noKey.message).toContain('primary key column "id" of table "items"');
+    expect(noKey.message).toContain("record keys: email, newField");
+    const noEmail = missing({ id: 2, email: null });
+    expect(noEmail.message).toContain('required column "email"');
+    expect(noEmail.hint).toContain("nullable: true");
+    // An id of another type lands in a variant column, so the key itself is missing.
+    expect(missing({ id: "two", email: "c@x" }).code).toBe("REQUIRED_VALUE_MISSING");
+    expect(n.schema()).toEqual(before);
+    expect(out.of("items")).toHaveLength(1);
+    // Declared nullable, the same value may be absent.
+    const relaxed = setup({ columns: { email: { data_type: "text", nullable: true } } });
+    expect(relaxed.feed({ id: 3 })).toEqual([true]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { SluiceError } from "../core/errors.js";
 import type { DataRecord } from "../core/json.js";
 import type { ResourceHints } from "../core/resource.js";
 import { resolveWriteDisposition } from "../core/resource.js";
@@ -233,7 +234,12 @@ export class Normalizer {
     state.hints = columnHints;
     state.resource = binding.resource;
     state.primaryKey = [];
-    for (const [name, h] of columnHints) if (h.primary_key === true) state.primaryKey.push(name);
+    state.required = [];
+    for (const [name, h] of columnHints) {
+      if (h.primary_key === true) state.primaryKey.push(name);
+      if (h.nullable === false || (h.nullable === undefined && h.primary_key === true))
+        state.required.push(name);
+    }
     state.idMode =
       wd.strategy === "scd2"
         ? "content"
@@ -265,6 +271,9 @@ export class Normalizer {
     this.emit(table, row);
     const lists = this.flatten(table.node, record, row, undefined);
     if (this.discard) return;
+    const required = table.required;
+    for (let i = 0; i < required.length; i++)
+      if (row[required[i]!] == null) throw missingRequiredValue(table, required[i]!, record);
     let id: string;
     if (table.idMode === "random") id = this.ids.next();
     else if (table.idMode === "primary_key") id = primaryKeyId(row, table.primaryKey) ?? this.ids.next();
@@ -703,4 +712,22 @@ export class Normalizer {
     out[this.outLen++] = table;
     out[this.outLen++] = row;
   }
+}
+
+/**
+ * A row without a value for a key or a `nullable: false` column would break merges (or the destination's
+ * NOT NULL) only at load time; refusing it here names the record and loads nothing of the package.
+ */
+function missingRequiredValue(table: TableState, column: string, record: DataRecord): SluiceError {
+  const isKey = table.primaryKey.includes(column);
+  const present = Object.keys(record).slice(0, 12).join(", ");
+  return new SluiceError(
+    `resource "${table.resource}": a record has no value for ${isKey ? "primary key" : "required"} column "${column}" of table "${table.name}" (record keys: ${present || "none"}; a value that does not fit the column's type goes to a variant column and counts as missing)`,
+    {
+      code: "REQUIRED_VALUE_MISSING",
+      hint: isKey
+        ? `Every record of a table with a primary key needs one: check primary_key (a nested field is written "parent__child"), or fix the source.`
+        : `Declare the column nullable (columns: { ${column}: { nullable: true } }) or fix the source.`,
+    },
+  );
 }

@@ -26,6 +26,8 @@ export interface TableState {
   maxNesting: number;
   idMode: IdMode;
   primaryKey: string[];
+  /** Hinted columns that must hold a value in every row (`nullable: false`, or a primary key). */
+  required: string[];
   /** Normalized column name → hint (root tables). */
   hints: Map<string, ColumnHint>;
   resource: string;
@@ -90,6 +92,7 @@ export function createTableState(
     maxNesting: parent?.root.maxNesting ?? DEFAULT_MAX_NESTING,
     idMode: "random",
     primaryKey: [],
+    required: [],
     hints: new Map(),
     resource: parent?.root.resource ?? schema.resource,
     emitted: false,

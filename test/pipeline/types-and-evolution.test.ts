@@ -62,6 +62,35 @@ describe("types in DuckDB", () => {
     });
   });
 
+  it("creates keys and nullable: false columns NOT NULL, and refuses a record without one before loading", async () => {
+    const p = sb.make();
+    const hints = {
+      primary_key: "id",
+      write_disposition: "merge" as const,
+      columns: {
+        email: { data_type: "text" as const, nullable: false },
+        note: { data_type: "text" as const },
+      },
+    };
+    await p.run(resource("people", [{ id: 1, email: "a@x" }], hints));
+    const cols = await sb.query(
+      "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'test_dataset' AND table_name = 'people' ORDER BY ordinal_position",
+    );
+    expect(Object.fromEntries(cols.map((c) => [c["column_name"], c["is_nullable"]]))).toMatchObject({
+      id: "NO",
+      email: "NO",
+      note: "YES",
+      _sluice_id: "NO",
+    });
+    await expect(
+      p.run(resource("people", [{ id: 2, email: "b@x" }, { id: 3 }], hints)),
+    ).rejects.toMatchObject({
+      code: "REQUIRED_VALUE_MISSING",
+    });
+    expect(await sb.count("people")).toBe(1);
+    expect(p.listPackages().map((m) => m.status)).toEqual(["loaded"]);
+  });
+
   it("adds columns as they appear and keeps misfits in variant columns", async () => {
     const p = sb.make();
     await p.run(resource("evo", [{ id: 1, n: 5 }]));

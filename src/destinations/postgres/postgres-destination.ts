@@ -2,6 +2,7 @@ import type pg from "pg";
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
+import { addColumnSql, createTableSql } from "../sql/ddl-sql.js";
 import { C_STAGING_ROW, ENGINE_VERSION } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
 import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
@@ -23,8 +24,6 @@ import {
 } from "./postgres-connection.js";
 import { copyNdjsonFiles } from "./postgres-loader.js";
 import {
-  addColumnSql,
-  createTableSql,
   LOADS_TABLE,
   PG_MAX_IDENTIFIER_LENGTH,
   postgresDialect,
@@ -171,13 +170,13 @@ class PostgresClient implements DestinationClient {
       if (have === undefined) {
         // A resource that never yielded a row has no columns yet: its table is created once it has some.
         if (Object.keys(table.columns).length === 0) continue;
-        await this.client.query(createTableSql(this.schema, table));
+        await this.client.query(createTableSql(postgresDialect, this.schema, table));
         existing.tables.set(table.name, new Set(Object.keys(table.columns)));
         continue;
       }
       for (const column of Object.values(table.columns)) {
         if (have.has(column.name)) continue;
-        await this.client.query(addColumnSql(this.schema, table.name, column));
+        await this.client.query(addColumnSql(postgresDialect, this.schema, table.name, column));
         have.add(column.name);
       }
     }

@@ -1,5 +1,6 @@
-import type { ColumnSchema, DataType, TableSchema } from "../../schema/types.js";
-import { qualified, quoteIdent, quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
+import type { ColumnSchema, DataType } from "../../schema/types.js";
+import { createTableSql } from "../sql/ddl-sql.js";
+import { quoteIdent, quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
 import { SYSTEM_TABLE_SCHEMAS } from "../sql/system-tables.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
@@ -35,28 +36,11 @@ function pgTypeOf(type: DataType, precision?: number, scale?: number): string {
   }
 }
 
-export function columnDefinition(column: ColumnSchema): string {
-  return `${quoteIdent(column.name)} ${pgType(column)}${column.nullable ? "" : " NOT NULL"}`;
-}
-
-export function createTableSql(schema: string, table: TableSchema, extra: ColumnSchema[] = []): string {
-  const cols = [...Object.values(table.columns), ...extra].map(columnDefinition);
-  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table.name)} (${cols.join(", ")})`;
-}
-
-/**
- * Adding a NOT NULL column to a table that already has rows would fail, so added columns are nullable;
- * the normalizer still guarantees the values of new rows.
- */
-export function addColumnSql(schema: string, table: string, column: ColumnSchema): string {
-  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${pgType(column)}`;
-}
-
 /** The dataset schema and the system tables, in the layout every SQL destination shares (`../sql`). */
 export function systemTablesSql(schema: string): string[] {
   return [
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
-    ...SYSTEM_TABLE_SCHEMAS.map((t) => createTableSql(schema, t)),
+    ...SYSTEM_TABLE_SCHEMAS.map((t) => createTableSql(postgresDialect, schema, t)),
   ];
 }
 

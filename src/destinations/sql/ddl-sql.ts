@@ -1,26 +1,27 @@
 import type { ColumnSchema, TableSchema } from "../../schema/types.js";
 import { qualified, quoteIdent, type SqlDialect } from "./sql-dialect.js";
 
-export function columnDefinition(dialect: SqlDialect, column: ColumnSchema): string {
-  return `${quoteIdent(column.name)} ${dialect.columnType(column)}`;
+function columnDefinition(dialect: SqlDialect, column: ColumnSchema, notNull: boolean): string {
+  return `${quoteIdent(column.name)} ${dialect.columnType(column)}${notNull ? " NOT NULL" : ""}`;
 }
 
 /**
- * Tables are created with nullable columns: rows of an evolving schema arrive with holes, and the
- * normalizer already enforces the hints it was given.
+ * Columns the schema marks not nullable (keys, system ids, hinted columns) are NOT NULL, so every
+ * destination holds the same guarantee; the normalizer already refuses rows that break it.
  */
 export function createTableSql(dialect: SqlDialect, schema: string, table: TableSchema): string {
-  const cols = Object.values(table.columns).map((c) => columnDefinition(dialect, c));
+  const cols = Object.values(table.columns).map((c) => columnDefinition(dialect, c, !c.nullable));
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table.name)} (${cols.join(", ")})`;
 }
 
+/** Added columns are nullable: the rows already in the table have no value for them. */
 export function addColumnSql(
   dialect: SqlDialect,
   schema: string,
   table: string,
   column: ColumnSchema,
 ): string {
-  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN ${columnDefinition(dialect, column)}`;
+  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${columnDefinition(dialect, column, false)}`;
 }
 
 /**
