@@ -359,6 +359,11 @@ export class Pipeline {
       version: previous.version + 1,
       resources: extracted.state,
     };
+    if (normalized.discarded > 0)
+      this.logger.warn(
+        `${normalized.discarded} of ${normalized.records} records dropped by the schema contract (discard_row, or a table it does not allow)`,
+        { load_id: loadId },
+      );
     writeJsonAtomic(join(dir, PACKAGE_STATE), state);
     writeJsonAtomic(join(dir, PACKAGE_SCHEMA), normalized.schema);
     // The two stages ran interleaved: normalize is the time spent in the normalizer, extract the rest.

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { memoryLogger } from "../../src/core/logger.js";
 import { resource } from "../../src/core/resource.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
@@ -89,6 +90,18 @@ describe("types in DuckDB", () => {
     });
     expect(await sb.count("people")).toBe(1);
     expect(p.listPackages().map((m) => m.status)).toEqual(["loaded"]);
+  });
+
+  it("warns how many records a discard_row contract dropped", async () => {
+    const logger = memoryLogger("warn");
+    const p = sb.make("test", { logger });
+    const hints = { schema_contract: { columns: "discard_row" as const } };
+    await p.run(resource("strict", [{ id: 1 }], hints));
+    await p.run(resource("strict", [{ id: 2 }, { id: 3, extra: "x" }], hints));
+    expect(await sb.count("strict")).toBe(2);
+    expect(logger.entries.map((e) => e.msg)).toContain(
+      "1 of 2 records dropped by the schema contract (discard_row, or a table it does not allow)",
+    );
   });
 
   it("adds columns as they appear and keeps misfits in variant columns", async () => {
