@@ -48,6 +48,11 @@ export interface PipelineOptions {
 export interface RunOptions {
   /** Only these resources (their parents run as needed, unwritten). */
   resources?: string[];
+  /**
+   * Stops the run early (Ctrl-C, SIGTERM): fetching stops, the package being extracted is discarded, a
+   * load in progress finishes (it is one transaction), and `run` rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface DropOptions {
@@ -136,6 +141,7 @@ export class Pipeline {
       }
       await this.syncFromDestination(client);
       for (const manifest of this.packages.pending()) {
+        options.signal?.throwIfAborted();
         if (manifest.status !== "normalized") {
           // Extraction never finished: its state was not committed, so the next extract reads the same data.
           this.logger.info(`discarding incomplete package ${manifest.load_id}`, {
@@ -148,6 +154,7 @@ export class Pipeline {
         info.packages.push(await this.finishPackage(client, manifest, true, info));
       }
       if (resources.length > 0) {
+        options.signal?.throwIfAborted();
         const manifest = await this.extract(resources, options, info);
         info.packages.push(await this.finishPackage(client, manifest, false, info));
       }
@@ -335,6 +342,7 @@ export class Pipeline {
         ...(options.resources === undefined ? {} : { only: options.resources }),
         state: previous.resources,
         logger: this.logger,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(this.options.concurrency?.resources === undefined
           ? {}
           : { concurrency: this.options.concurrency.resources }),
@@ -346,12 +354,15 @@ export class Pipeline {
           this.emit({ type: "extract_records", loadId, resource, records });
         },
       });
+      // An aborted extract ends early without an error: its package is incomplete, never loaded.
+      options.signal?.throwIfAborted();
       normalized = normalizer.finish();
     } catch (err) {
       // Nothing of this package was committed, its state included, so the next run extracts the same data
       // again; keeping a package that failed (a frozen schema, a bad record) would replay the failure.
       normalizer.close();
       this.packages.remove(loadId);
+      if (options.signal?.aborted) throw options.signal.reason;
       throw err;
     }
     const state: PipelineState = {

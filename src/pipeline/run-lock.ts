@@ -30,6 +30,19 @@ export function acquireRunLock(workingDir: string, pipelineName: string): () => 
   });
 }
 
+/**
+ * Removes the lock if this process holds it. For a process about to exit at once (a second Ctrl-C) that
+ * cannot wait for the run to unwind and release it.
+ */
+export function releaseOwnRunLock(workingDir: string): void {
+  const file = join(workingDir, "run.lock");
+  try {
+    if (Number(readFileSync(file, "utf8").trim()) === process.pid) rmSync(file, { force: true });
+  } catch {
+    // No lock (never taken, or already released): nothing to do.
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
