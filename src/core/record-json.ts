@@ -1,9 +1,38 @@
-/** JSON text of one record; bigints (which JSON.stringify refuses) become numeric strings. */
+/**
+ * JSON text of one record. Bigints (which JSON.stringify refuses) are written as their digits, so an id
+ * beyond 2^53 reaches the load file exactly and reads back as a number, not a string.
+ */
 export function recordToJson(record: unknown): string {
   try {
     return JSON.stringify(record);
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    return JSON.stringify(record, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    return stringifyWithBigints(record, "") ?? "null";
+  }
+}
+
+/** JSON.stringify's rules (toJSON, undefined dropped from objects and nulled in lists), plus bigint digits. */
+function stringifyWithBigints(value: unknown, key: string): string | undefined {
+  let v = value;
+  if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function")
+    v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  switch (typeof v) {
+    case "bigint":
+      return v.toString();
+    case "object": {
+      if (v === null) return "null";
+      if (Array.isArray(v)) {
+        const items = v.map((item, i) => stringifyWithBigints(item, String(i)) ?? "null");
+        return `[${items.join(",")}]`;
+      }
+      const parts: string[] = [];
+      for (const [k, item] of Object.entries(v)) {
+        const s = stringifyWithBigints(item, k);
+        if (s !== undefined) parts.push(`${JSON.stringify(k)}:${s}`);
+      }
+      return `{${parts.join(",")}}`;
+    }
+    default:
+      return JSON.stringify(v);
   }
 }

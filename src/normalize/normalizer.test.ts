@@ -172,12 +172,12 @@ describe("evolution and variants", () => {
     feed({ id: 2, score: 2.5, label: 7, at: "tomorrow", extra: true });
     feed({ id: 3, score: "n/a" });
     const rows = out.of("items");
-    expect(rows[1]).toMatchObject({ score__v_double: 2.5, label: "7", at__v_text: "tomorrow", extra: true });
-    expect(rows[1]!.score).toBeUndefined();
+    expect(rows[1]).toMatchObject({ score: 2.5, label: "7", at__v_text: "tomorrow", extra: true });
     expect(rows[2]).toMatchObject({ score__v_text: "n/a" });
     const cols = n.schema().tables.items!.columns;
-    expect(cols.score!.data_type).toBe("bigint");
-    expect(cols.score__v_double).toMatchObject({ data_type: "double", variant: true });
+    // An integral then a fractional number: one double column (see "whole-number floats" below).
+    expect(cols.score!.data_type).toBe("double");
+    expect(cols.score__v_double).toBeUndefined();
     expect(cols.score__v_text).toMatchObject({ data_type: "text", variant: true });
     expect(cols.extra!.data_type).toBe("bool");
   });
@@ -189,6 +189,90 @@ describe("evolution and variants", () => {
     expect(Object.keys(n.schema().tables.items!.columns)).not.toContain("v__v_bigint");
   });
 });
+
+describe("whole-number floats", () => {
+  it("4.0 (parsed as 4) then 4.5, or 4.5 then 4.0, is one double column without a variant", () => {
+    for (const order of [
+      [4, 4.5],
+      [4.5, 4],
+    ]) {
+      const { out, n, feed } = setup();
+      feed(...order.map((rating, id) => ({ id, rating })));
+      expect(out.of("items").map((r) => r.rating)).toEqual(order);
+      expect(columnsOf(n).rating!.data_type).toBe("double");
+      expect(Object.keys(columnsOf(n))).not.toContain("rating__v_double");
+    }
+  });
+
+  it("widens a bigint column of an earlier run to double", () => {
+    const first = setup();
+    first.feed({ id: 1, rating: 4 });
+    const stored = first.n.schema();
+    expect(stored.tables.items!.columns.rating!.data_type).toBe("bigint");
+    const second = setup({}, stored);
+    second.feed({ id: 2, rating: 4.5 }, { id: 3, rating: 5 });
+    expect(second.out.of("items").map((r) => r.rating)).toEqual([4.5, 5]);
+    expect(columnsOf(second.n).rating!.data_type).toBe("double");
+    expect(Object.keys(columnsOf(second.n))).not.toContain("rating__v_double");
+    expect(second.n.changed).toBe(true);
+  });
+
+  it("keeps hinted, key and frozen columns as they are (a variant, as before)", () => {
+    const hinted = setup({ columns: { rating: { data_type: "bigint" } } });
+    hinted.feed({ rating: 4 }, { rating: 4.5 });
+    expect(columnsOf(hinted.n).rating!.data_type).toBe("bigint");
+    expect(hinted.out.of("items")[1]!.rating__v_double).toBe(4.5);
+    const base = establishedSchema();
+    expect(() => setup({ schema_contract: { data_type: "freeze" } }, base).feed({ id: 1.5 })).toThrow(
+      /value for column "id" of type bigint/,
+    );
+  });
+
+  it("a discarded record does not leave its widening behind", () => {
+    const base = establishedSchema();
+    const { feed, n } = setup({ schema_contract: { columns: "discard_row" } }, base);
+    expect(feed({ id: 1.5, brand_new: 1 })).toEqual([false]);
+    expect(columnsOf(n).id!.data_type).toBe("bigint");
+  });
+
+  it("an integral double beyond 2^53 (1e20) makes a double column, never a bigint it would overflow", () => {
+    const { out, n, feed } = setup();
+    feed({ big: 1e20 }, { n: 5 }, { n: 1e20 });
+    expect(columnsOf(n).big!.data_type).toBe("double");
+    expect(columnsOf(n).n!.data_type).toBe("double");
+    expect(out.of("items")[2]!.n).toBe(1e20);
+  });
+});
+
+describe("exact integers (bigint from the JSON parser)", () => {
+  it("int64 ids stay exact and distinct, as values and as merge keys", () => {
+    const { out, n, feed } = setup({ write_disposition: "merge", primary_key: "id" });
+    feed({ id: 1234567890123456789n }, { id: 1234567890123456791n }, { id: 7 });
+    const rows = out.of("items");
+    expect(rows.map((r) => r.id)).toEqual(["1234567890123456789", "1234567890123456791", 7]);
+    expect(new Set(rows.map((r) => r._sluice_id)).size).toBe(3);
+    expect(columnsOf(n).id!.data_type).toBe("bigint");
+  });
+
+  it("beyond int64: decimal(38,0), beyond 38 digits: text; never rounded", () => {
+    const { out, n, feed } = setup();
+    const huge = 10n ** 40n + 1n;
+    feed({ d: 12345678901234567890n, t: huge });
+    expect(columnsOf(n).d).toMatchObject({ data_type: "decimal", precision: 38, scale: 0 });
+    expect(columnsOf(n).t!.data_type).toBe("text");
+    expect(out.of("items")[0]).toMatchObject({ d: "12345678901234567890", t: huge.toString() });
+  });
+
+  it("a value too big for its bigint column goes to an exact decimal variant", () => {
+    const { out, n, feed } = setup();
+    feed({ id: 1 }, { id: 12345678901234567890n }, { id: -(10n ** 39n) });
+    expect(columnsOf(n).id__v_decimal).toMatchObject({ precision: 38, scale: 0, variant: true });
+    expect(out.of("items")[1]!.id__v_decimal).toBe("12345678901234567890");
+    expect(out.of("items")[2]!.id__v_text).toBe((-(10n ** 39n)).toString());
+  });
+});
+
+const columnsOf = (n: Normalizer) => n.schema().tables.items!.columns;
 
 describe("column hints", () => {
   it("creates hinted columns before data, with source or normalized keys", () => {

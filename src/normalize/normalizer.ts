@@ -12,7 +12,7 @@ import {
   shortenIdentifier,
 } from "../schema/naming.js";
 import * as system from "../schema/system.js";
-import type { ColumnSchema, StoredSchema } from "../schema/types.js";
+import type { ColumnSchema, DataType, StoredSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
 import { applyColumnHint, applyTableHints, columnFromHint, hintMap } from "./resource-hints.js";
 import { childRowId as childRowIdImported, contentId, primaryKeyId, RootIdGenerator } from "./row-ids.js";
@@ -404,8 +404,8 @@ export class Normalizer {
         break;
       case "bigint":
         if (t === "number") {
-          if (Number.isInteger(v)) row[col.name] = v;
-          else if (Number.isFinite(v)) this.putVariant(ks, col, v, row);
+          if (Number.isSafeInteger(v)) row[col.name] = v;
+          else if (Number.isFinite(v)) this.putNonInteger(ks, col, v as number, row);
           return;
         }
         break;
@@ -436,6 +436,12 @@ export class Normalizer {
           return;
         }
         break;
+      case "decimal":
+        if (!fitsDecimal(v, col)) {
+          this.putVariant(ks, col, v, row);
+          return;
+        }
+        break;
     }
     if (t === "number" && !Number.isFinite(v)) return;
     const c = coerce(v, col.data_type);
@@ -444,6 +450,32 @@ export class Normalizer {
       return;
     }
     this.putVariant(ks, col, v, row);
+  }
+
+  /**
+   * A bigint column meets a number that is not an int64 (4.5, 1e20). A numeric column seeing integral and
+   * fractional values is a double column whatever the order (an API renders 4.0 as `4.0`, which JSON.parse
+   * makes 4), so it widens to double (the destination alters the column) instead of opening a variant.
+   * Hinted and key columns keep their type, and so do tables whose `data_type` contract forbids changes.
+   */
+  private putNonInteger(ks: KeyState, col: ColumnSchema, v: number, row: Record<string, unknown>): void {
+    if (infer.isInt64Number(v)) row[col.name] = v;
+    else if (this.widenToDouble(ks, col)) row[col.name] = v;
+    else this.putVariant(ks, col, v, row);
+  }
+
+  private widenToDouble(ks: KeyState, col: ColumnSchema): boolean {
+    const table = ks.node.table;
+    if (col.primary_key === true || col.merge_key === true || col.variant === true) return false;
+    if (table.root === table && table.hints.get(col.name)?.data_type !== undefined) return false;
+    if (!table.fresh && table.root.contract.data_type !== "evolve") return false;
+    col.data_type = "double";
+    this.dirty = true;
+    this.gen++;
+    this.undo.push(() => {
+      col.data_type = "bigint";
+    });
+    return true;
   }
 
   private putNew(ks: KeyState, v: unknown, row: Record<string, unknown>): void {
@@ -484,9 +516,7 @@ export class Normalizer {
       return;
     }
     const col =
-      hint === undefined
-        ? { name, data_type: dataType, nullable: true }
-        : columnFromHint(name, dataType, hint);
+      hint === undefined ? newColumn(name, dataType, v, false) : columnFromHint(name, dataType, hint);
     this.addColumn(table, col);
     ks.column = col;
     this.undo.push(() => {
@@ -526,7 +556,7 @@ export class Normalizer {
           if (claimedNow) this.unclaim(table, name);
           return;
         }
-        col = { name, data_type: vt, nullable: true, variant: true };
+        col = newColumn(name, vt, v, true);
         this.addColumn(table, col);
       }
       if (ks.variants === undefined) ks.variants = {};
@@ -712,6 +742,24 @@ export class Normalizer {
     out[this.outLen++] = table;
     out[this.outLen++] = row;
   }
+}
+
+/** An inferred column; a decimal inferred from an integer beyond int64 holds integers only (38,0). */
+function newColumn(name: string, dataType: DataType, v: unknown, variant: boolean): ColumnSchema {
+  const col: ColumnSchema = { name, data_type: dataType, nullable: true };
+  if (dataType === "decimal" && typeof v === "bigint") {
+    col.precision = infer.BIGINT_DECIMAL.precision;
+    col.scale = infer.BIGINT_DECIMAL.scale;
+  }
+  if (variant) col.variant = true;
+  return col;
+}
+
+/** Exact integers must fit the column's integer digits; an integer-only decimal takes no fraction. */
+function fitsDecimal(v: unknown, col: ColumnSchema): boolean {
+  if (typeof v === "bigint") return infer.bigintFitsDecimal(v, col.precision, col.scale);
+  if (typeof v === "number" && col.scale === 0) return Number.isInteger(v);
+  return true;
 }
 
 /**

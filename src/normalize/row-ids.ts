@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { recordToJson } from "../core/record-json.js";
 
 /**
  * Row ids. Root rows of append/replace tables get a random id: a per-normalizer random prefix (80 bits)
@@ -49,7 +50,7 @@ export function primaryKeyId(row: Record<string, unknown>, pk: readonly string[]
   for (let i = 0; i < pk.length; i++) {
     const v = row[pk[i]!];
     if (v === undefined || v === null) return undefined;
-    key += `${i === 0 ? "" : "\u001f"}${typeof v === "object" ? JSON.stringify(v) : String(v)}`;
+    key += `${i === 0 ? "" : "\u001f"}${typeof v === "object" ? recordToJson(v) : String(v)}`;
   }
   return `k${hashId(key)}`;
 }
@@ -63,6 +64,6 @@ export function contentId(row: Record<string, unknown>): string {
     .filter((k) => row[k] !== undefined && !k.startsWith("_sluice_"))
     .sort();
   let s = "";
-  for (const k of keys) s += `${k}\u001e${JSON.stringify(row[k])}\u001f`;
+  for (const k of keys) s += `${k}\u001e${recordToJson(row[k])}\u001f`;
   return `h${hashId(s)}`;
 }

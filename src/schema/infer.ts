@@ -24,11 +24,12 @@ export function inferType(value: unknown): DataType | null {
     case "string":
       return inferStringType(value);
     case "number":
-      return Number.isInteger(value) ? "bigint" : "double";
+      // An integral double beyond 2^53 came from a float literal (`1e20`) or was rounded: not an int64.
+      return Number.isSafeInteger(value) ? "bigint" : "double";
     case "boolean":
       return "bool";
     case "bigint":
-      return value >= INT64_MIN && value <= INT64_MAX ? "bigint" : "decimal";
+      return bigintType(value);
     case "object":
       if (value === null) return null;
       if (value instanceof Date) return "timestamp";
@@ -38,6 +39,34 @@ export function inferType(value: unknown): DataType | null {
     default:
       return "text";
   }
+}
+
+/**
+ * Where an exact integer (the JSON parser's bigint) fits: int64 → bigint, up to 38 digits → decimal
+ * (precision 38, scale 0: `BIGINT_DECIMAL`), longer → text, so no digit is ever rounded away.
+ */
+export function bigintType(value: bigint): DataType {
+  if (value >= INT64_MIN && value <= INT64_MAX) return "bigint";
+  return integerDigits(value) <= MAX_DECIMAL_PRECISION ? "decimal" : "text";
+}
+
+/** The widest decimal every SQL destination stores exactly (DuckDB's DECIMAL limit). */
+export const MAX_DECIMAL_PRECISION = 38;
+/** Precision and scale of a decimal column inferred from an integer too big for int64. */
+export const BIGINT_DECIMAL = { precision: MAX_DECIMAL_PRECISION, scale: 0 } as const;
+
+function integerDigits(value: bigint): number {
+  return (value < 0n ? -value : value).toString().length;
+}
+
+/** Whether an exact integer fits a decimal column of this precision and scale (dlt's default 38,9). */
+export function bigintFitsDecimal(value: bigint, precision = MAX_DECIMAL_PRECISION, scale = 9): boolean {
+  return integerDigits(value) <= precision - scale;
+}
+
+/** Integral numbers that a BIGINT column holds exactly: safe integers, and integral doubles within int64. */
+export function isInt64Number(value: number): boolean {
+  return Number.isSafeInteger(value) || (Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63);
 }
 
 /** ISO 8601 with date, time and zone → timestamp; `YYYY-MM-DD` → date; anything else (numbers too) → text. */
@@ -154,7 +183,7 @@ export function coerce(value: unknown, to: DataType): unknown {
       if (value instanceof Date) return timestampFromDate(value);
       return JSON.stringify(value);
     case "bigint":
-      if (t === "number") return Number.isInteger(value) ? value : NO_FIT;
+      if (t === "number") return isInt64Number(value as number) ? value : NO_FIT;
       if (t === "bigint") return bigintOut(value as bigint);
       if (t === "string" && INTEGER.test(value as string)) return bigintOut(BigInt(value as string));
       return NO_FIT;
@@ -193,7 +222,9 @@ export function coerce(value: unknown, to: DataType): unknown {
       return NO_FIT;
     case "decimal":
       if (t === "number") return Number.isFinite(value) ? String(value) : NO_FIT;
-      if (t === "bigint") return String(value);
+      // Digits beyond 38 would be rounded (or refused) by every SQL destination.
+      if (t === "bigint")
+        return integerDigits(value as bigint) <= MAX_DECIMAL_PRECISION ? String(value) : NO_FIT;
       if (t === "string" && NUMERIC.test((value as string).trim())) return (value as string).trim();
       return NO_FIT;
     case "json":
