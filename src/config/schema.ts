@@ -601,6 +601,12 @@ export const clientSchema = obj({
     .positive()
     .optional()
     .describe("sluice: requests in flight per host at once; default 8."),
+  max_response_bytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("sluice: largest response body in bytes, also once decompressed; default 134217728 (128 MiB)."),
 }).describe("The HTTP client shared by all resources.");
 
 export const pipelineBlockSchema = obj({

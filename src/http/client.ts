@@ -2,12 +2,14 @@ import { STATUS_CODES } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, request as undiciRequest } from "undici";
 import { SluiceError } from "../core/errors.js";
+import { parseJson } from "../core/json-parse.js";
 import { type Logger, silentLogger } from "../core/logger.js";
 import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
 import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
-import { readBodyText } from "./body.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
 import { AutoPaginator, createPaginator, type Paginator } from "./paginators/index.js";
+import { PageGuard } from "./paginators/page-guard.js";
 import { RangePaginator } from "./paginators/range.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { cloneRequest, type PreparedRequest, prepareRequest } from "./request.js";
@@ -99,6 +101,7 @@ export class RestClient {
   private readonly limits = new Map<string, Semaphore>();
   private readonly maxInFlight: number;
   private readonly maxRedirects: number;
+  private readonly maxResponseBytes: number;
   private readonly defaultHeaders: Record<string, string>;
   private readonly retry: Partial<RetryPolicy> | undefined;
   private readonly logger: Logger;
@@ -113,6 +116,7 @@ export class RestClient {
     this.retry = options.retry;
     this.maxInFlight = options.max_in_flight_per_host ?? DEFAULT_MAX_IN_FLIGHT;
     this.maxRedirects = options.max_redirects ?? DEFAULT_MAX_REDIRECTS;
+    this.maxResponseBytes = options.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const readMs = (options.read_timeout ?? DEFAULT_READ_TIMEOUT_S) * 1000;
     this.agent = new Agent({
       connectTimeout: (options.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000,
@@ -143,6 +147,7 @@ export class RestClient {
     firstIndex: number,
     concurrency: number,
     log: Logger,
+    guard: PageGuard,
   ): AsyncGenerator<Page> {
     const inflight: Array<Promise<HttpResponse>> = [];
     let launched = 0;
@@ -160,6 +165,11 @@ export class RestClient {
       if (launched < values.length) launch();
       if (response.ignored) return;
       const records = select(response.body);
+      const repeated = guard.repeated(records, firstIndex + i + 1);
+      if (repeated) {
+        warnStopped(log, ctx.resource, firstIndex + i + 1, repeated, response.url);
+        return;
+      }
       yield { records, response, index: firstIndex + i };
       if (records.length === 0 && range.stopsOnEmptyPage) {
         log.debug("pagination ends: empty page before the total was reached", { pages: firstIndex + i + 1 });
@@ -207,6 +217,7 @@ export class RestClient {
     const maxPages = opts.paginator?.maximum_pages;
     let select: RecordSelector | undefined =
       opts.data_selector !== undefined ? compileSelector(opts.data_selector) : undefined;
+    const guard = new PageGuard();
     paginator.init(req);
     for (let index = 0; ; index++) {
       const response = await this.execute(req, ctx);
@@ -223,11 +234,29 @@ export class RestClient {
         select = compileSelector(path);
       }
       const records = select(response.body);
+      // Before the records are used: a page repeating an earlier one must not be loaded twice.
+      const repeated = guard.repeated(records, index + 1);
+      if (repeated) {
+        warnStopped(log, ctx.resource, index + 1, repeated, response.url);
+        return;
+      }
       paginator.update(response, records);
       yield { records, response, index };
       if (!paginator.hasNext) {
-        if (paginator.warning) log.warn(paginator.warning, { url: maskUrl(response.url) });
-        else log.debug(`pagination ends: ${paginator.stopReason ?? "done"}`, { pages: index + 1 });
+        if (paginator.warning) {
+          warnStopped(
+            log,
+            ctx.resource,
+            index + 1,
+            `${paginator.warning}; this page's records were loaded, no further page is requested`,
+            response.url,
+          );
+        } else log.debug(`pagination ends: ${paginator.stopReason ?? "done"}`, { pages: index + 1 });
+        return;
+      }
+      const endless = guard.endlessEmpty();
+      if (endless) {
+        warnStopped(log, ctx.resource, index + 1, endless, response.url);
         return;
       }
       if (maxPages !== undefined && index + 1 >= maxPages) {
@@ -240,7 +269,17 @@ export class RestClient {
           maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
         );
         log.debug(`fetching ${values.length} remaining pages, ${opts.page_concurrency} at a time`);
-        yield* this.fetchPlanned(req, values, range, select, ctx, index + 1, opts.page_concurrency ?? 1, log);
+        yield* this.fetchPlanned(
+          req,
+          values,
+          range,
+          select,
+          ctx,
+          index + 1,
+          opts.page_concurrency ?? 1,
+          log,
+          guard,
+        );
         return;
       }
       paginator.next(req);
@@ -292,7 +331,7 @@ export class RestClient {
           headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
           body: form,
         });
-        const text = await readBodyText(res);
+        const text = await readBodyText(res, this.maxResponseBytes);
         if (res.statusCode >= 500 && attempt < 2) {
           await this.timers.sleep(
             retryDelayMs(1, mergeRetryPolicy(this.retry), undefined, this.timers.random),
@@ -335,7 +374,7 @@ export class RestClient {
       if (text.length > 0) {
         try {
           // A UTF-8 byte-order mark is legal in a body but not in JSON.parse's input.
-          response.body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+          response.body = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         } catch {
           notJson = true;
         }
@@ -433,7 +472,8 @@ export class RestClient {
       const sem = this.hostLimit(origin);
       if (!sem.tryAcquire()) await sem.acquire();
       let location: string | undefined;
-      let status: number;
+      // Set before any body is read: a body too large always has a status to report.
+      let status = 0;
       let responseHeaders: HttpResponse["headers"];
       let text = "";
       const started = ctx.onResponse ? performance.now() : 0;
@@ -450,7 +490,10 @@ export class RestClient {
         this.rateLimiter?.observe(origin, status, responseHeaders);
         location = REDIRECTS.has(status) ? headerString(res.headers["location"]) : undefined;
         if (location !== undefined) await res.body.dump();
-        else text = await readBodyText(res);
+        else text = await readBodyText(res, this.maxResponseBytes);
+      } catch (err) {
+        if (err instanceof ResponseTooLarge) throw tooLarge(err, ctx.resource, method, publicUrl, status);
+        throw err;
       } finally {
         sem.release();
       }
@@ -486,6 +529,38 @@ export class RestClient {
       params = {};
     }
   }
+}
+
+function mib(bytes: number): string {
+  const m = bytes / (1024 * 1024);
+  return m >= 1 ? `${Number.isInteger(m) ? m : m.toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+function tooLarge(
+  err: ResponseTooLarge,
+  resource: string | undefined,
+  method: string,
+  url: string,
+  status: number,
+): HttpError {
+  const after = err.stage === "decompressed" ? " once decompressed" : "";
+  return new HttpError(
+    `the response is larger than ${mib(err.limit)}${after} (client.max_response_bytes = ${err.limit}); it was cut off unread`,
+    { resource, method, url, status },
+    "HTTP_RESPONSE_TOO_LARGE",
+  );
+}
+
+/** The one line a user sees when sluice ends a pagination the API would have run forever. */
+function warnStopped(
+  log: Logger,
+  resource: string | undefined,
+  page: number,
+  reason: string,
+  url: string,
+): void {
+  const who = resource ? `resource "${resource}": ` : "";
+  log.warn(`${who}pagination stopped at page ${page}: ${reason}`, { page, url: maskUrl(url) });
 }
 
 function rangeOf(paginator: Paginator): RangePaginator | undefined {

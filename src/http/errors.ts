@@ -25,6 +25,8 @@ export interface HttpErrorDetails {
 function hintFor(status: number | undefined, code: string): string {
   if (code === "HTTP_NOT_JSON")
     return "The API answered with something other than JSON (often a maintenance or login page): check base_url and path, or retry later.";
+  if (code === "HTTP_RESPONSE_TOO_LARGE")
+    return "If the API really sends responses this large, raise client.max_response_bytes (bytes; default 134217728 = 128 MiB) in the config; better, ask for smaller pages (a lower page size / limit).";
   if (status === undefined)
     return "Check that the host is reachable and base_url is right; raise connect_timeout/read_timeout or error_handler.max_retries for a slow or flaky API.";
   if (status === 401 || status === 403)

@@ -138,6 +138,11 @@ export interface ClientOptions {
   /** Per-host limit on requests in flight (default 8). */
   max_in_flight_per_host?: number;
   logger?: Logger;
+  /**
+   * Largest response body accepted, bytes, before and after decompression (default 128 MiB): a larger
+   * one fails the request (HTTP_RESPONSE_TOO_LARGE) instead of exhausting memory.
+   */
+  max_response_bytes?: number;
   /** Redirects followed per request (default 5). Credentials are dropped on a hop to another origin. */
   max_redirects?: number;
   /** Proactive rate limiting from `Retry-After` / `RateLimit-*` / `X-RateLimit-*` headers (default true). */

@@ -4,7 +4,8 @@ import { RestClient } from "../../src/http/client.js";
 import type { Page, PaginateOptions, RequestSpec } from "../../src/http/types.js";
 import { type RecordedRequest, sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
 
-const records = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `r${i + 1}` }));
+const records = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i + 1, name: `r${from + i + 1}` }));
 
 let server: TestServer;
 let client: RestClient;
@@ -107,7 +108,7 @@ describe("offset", () => {
     expect(server.requests).toHaveLength(2);
     reset((req, res) => {
       const offset = Number(req.query.get("offset"));
-      sendJson(res, { data: records(10), has_more: offset < 10 });
+      sendJson(res, { data: records(10, offset), has_more: offset < 10 });
     });
     pages = await collect(
       { path: "/items" },
@@ -167,18 +168,19 @@ describe("page_number", () => {
   });
 
   it("total pages ends it; maximum_page caps it; empty page ends it", async () => {
-    reset((req, res) =>
-      sendJson(res, { results: records(3), total: 4, page: Number(req.query.get("page")) }),
-    );
+    reset((req, res) => sendJson(res, { results: records(3, 3 * Number(req.query.get("page"))), total: 4 }));
     let pages = await collect({ path: "/p" }, { paginator: { type: "page_number", base_page: 1 } });
     expect(pages).toHaveLength(4);
-    reset((_req, res) => sendJson(res, { results: records(3) }));
+    reset((req, res) => sendJson(res, { results: records(3, 3 * Number(req.query.get("page"))) }));
     pages = await collect(
       { path: "/p" },
       { paginator: { type: "page_number", base_page: 1, maximum_page: 3 } },
     );
     expect(paths()).toEqual(["/p?page=1", "/p?page=2", "/p?page=3"]);
-    reset((req, res) => sendJson(res, { results: Number(req.query.get("page")) < 2 ? records(3) : [] }));
+    reset((req, res) => {
+      const page = Number(req.query.get("page"));
+      sendJson(res, { results: page < 2 ? records(3, 3 * page) : [] });
+    });
     pages = await collect({ path: "/p" }, { paginator: { type: "page_number" } });
     expect(paths()).toEqual(["/p?page=0", "/p?page=1", "/p?page=2"]);
   });
@@ -196,7 +198,7 @@ describe("cursor, links and single page", () => {
   });
 
   it("a repeated cursor ends pagination with a warning, no loop", async () => {
-    reset((_req, res) => sendJson(res, { data: [{ id: 1 }], next_cursor: "stuck" }));
+    reset((_req, res) => sendJson(res, { data: [{ id: server.requests.length }], next_cursor: "stuck" }));
     const pages = await collect(
       { path: "/c" },
       {
@@ -391,7 +393,7 @@ describe("page-parallel pagination when the total is known", () => {
   it("an empty page before the total ends it; no total means sequential", async () => {
     reset((req, res) => {
       const offset = Number(req.query.get("offset"));
-      sendJson(res, { data: offset < 20 ? records(10) : [], total: 1000 });
+      sendJson(res, { data: offset < 20 ? records(10, offset) : [], total: 1000 });
     });
     const pages = await collect(
       { path: "/gap" },

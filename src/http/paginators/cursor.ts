@@ -1,7 +1,7 @@
 import { getPath, setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
-import { BasePaginator } from "./paginator.js";
+import { BasePaginator, SeenValues } from "./paginator.js";
 
 export interface CursorPaginatorConfig {
   cursor_path?: string;
@@ -16,6 +16,7 @@ export class CursorPaginator extends BasePaginator {
   readonly cursorParam: string;
   readonly cursorBodyPath: string | undefined;
   cursor: string | number | undefined;
+  private readonly seen = new SeenValues();
 
   constructor(cfg: CursorPaginatorConfig = {}) {
     super();
@@ -31,10 +32,12 @@ export class CursorPaginator extends BasePaginator {
       return;
     }
     const cursor = typeof value === "number" ? value : String(value);
-    if (cursor === this.cursor) {
+    if (!this.seen.add(cursor)) {
       this.stop(
         "repeated cursor",
-        `The API returned the same cursor twice (${this.cursorPath}); stopping pagination instead of looping forever.`,
+        cursor === this.cursor
+          ? `the API returned the same cursor twice (${this.cursorPath})`
+          : `the cursor at ${this.cursorPath} repeats one returned earlier in this run (a cycle)`,
       );
       return;
     }

@@ -1,6 +1,6 @@
 import type { PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
-import { BasePaginator, headerValue } from "./paginator.js";
+import { BasePaginator, headerValue, SeenValues } from "./paginator.js";
 
 /** dlt's `header_cursor`: the next cursor is a response header (`cursor_key`), sent back as `cursor_param`. */
 export class HeaderCursorPaginator extends BasePaginator {
@@ -8,6 +8,7 @@ export class HeaderCursorPaginator extends BasePaginator {
   readonly cursorKey: string;
   readonly cursorParam: string;
   cursor: string | undefined;
+  private readonly seen = new SeenValues();
 
   constructor(cfg: { cursor_key?: string; cursor_param?: string } = {}) {
     super();
@@ -21,10 +22,12 @@ export class HeaderCursorPaginator extends BasePaginator {
       this.stop(`no ${this.cursorKey} header`);
       return;
     }
-    if (value === this.cursor) {
+    if (!this.seen.add(value)) {
       this.stop(
         "repeated cursor",
-        `The API returned the same ${this.cursorKey} header twice; stopping pagination instead of looping forever.`,
+        value === this.cursor
+          ? `the API returned the same ${this.cursorKey} header twice`
+          : `the ${this.cursorKey} header repeats a cursor returned earlier in this run (a cycle)`,
       );
       return;
     }

@@ -1,7 +1,7 @@
 import type { PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
 import { splitUrl } from "../url.js";
-import { BasePaginator } from "./paginator.js";
+import { BasePaginator, SeenValues } from "./paginator.js";
 
 /**
  * Base of paginators that follow a next-page URL (json_link, header_link). The URL may be relative
@@ -9,6 +9,8 @@ import { BasePaginator } from "./paginator.js";
  */
 export abstract class NextUrlPaginator extends BasePaginator {
   nextUrl: string | undefined;
+  /** Links followed and URLs requested: a link back to any of them is a cycle. */
+  private readonly seen = new SeenValues();
 
   protected abstract findNext(response: HttpResponse): unknown;
   protected abstract describe(): string;
@@ -20,19 +22,21 @@ export abstract class NextUrlPaginator extends BasePaginator {
       return;
     }
     let resolved: string;
+    let requested: string;
     try {
       resolved = new URL(raw.trim(), response.url).href;
+      requested = new URL(response.url).href;
     } catch {
-      this.stop(
-        "invalid next link",
-        `The next link at ${this.describe()} is not a URL; stopping pagination.`,
-      );
+      this.stop("invalid next link", `the next link at ${this.describe()} is not a URL`);
       return;
     }
-    if (resolved === this.nextUrl || resolved === response.url) {
+    this.seen.add(requested);
+    if (!this.seen.add(resolved)) {
       this.stop(
         "repeated next link",
-        `The API returned the same next link twice (${this.describe()}); stopping pagination instead of looping forever.`,
+        resolved === this.nextUrl || resolved === requested
+          ? `the API returned the same next link twice (${this.describe()})`
+          : `the next link (${this.describe()}) leads back to a page already fetched in this run (a cycle)`,
       );
       return;
     }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
 
@@ -13,7 +14,7 @@ export interface Paginator {
   next(request: PreparedRequest): void;
   /** Why pagination stopped (for debug logs), once it has. */
   readonly stopReason: string | undefined;
-  /** Set when it stopped for a reason the user should hear about (a repeated cursor). */
+  /** Set when it stopped for a reason the user should hear about (a next link or cursor seen before). */
   readonly warning: string | undefined;
 }
 
@@ -60,4 +61,26 @@ export function isFalsy(value: unknown): boolean {
 export function headerValue(headers: HttpResponse["headers"], name: string): string | undefined {
   const v = headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Longer values are kept as a digest: some cursors are kilobytes of base64 state. */
+const KEEP_VERBATIM_CHARS = 64;
+
+/**
+ * Every next link or cursor of one pagination run, to stop a cycle of any length (a → b → a), not only
+ * an immediate repeat. Keeps short values verbatim and long ones as a SHA-1, so memory stays a few
+ * dozen bytes per page.
+ */
+export class SeenValues {
+  private readonly seen = new Set<string>();
+
+  /** Records `value`; false when it was seen before in this run. */
+  add(value: string | number): boolean {
+    const text = typeof value === "number" ? `#${value}` : value;
+    const key =
+      text.length <= KEEP_VERBATIM_CHARS ? text : `sha1:${createHash("sha1").update(text).digest("base64")}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
 }

@@ -74,6 +74,7 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
     if (c.connect_timeout !== undefined) opts.connect_timeout = c.connect_timeout;
     if (c.read_timeout !== undefined) opts.read_timeout = c.read_timeout;
     if (c.max_in_flight_per_host !== undefined) opts.max_in_flight_per_host = c.max_in_flight_per_host;
+    if (c.max_response_bytes !== undefined) opts.max_response_bytes = c.max_response_bytes;
     if (options.logger) opts.logger = options.logger;
     client = new RestClient(opts);
     return client;
