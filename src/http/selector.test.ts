@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { compilePath, findAll, getPath, JsonPathError, setPath } from "./json-path.js";
-import { compileSelector, detectRecordPath, selectRecords } from "./selector.js";
+import {
+  compileSelector,
+  detectRecordPath,
+  explainSelectorMiss,
+  selectorMissMessage,
+  selectRecords,
+} from "./selector.js";
 
 describe("json path subset", () => {
   const doc = { a: { b: [{ c: 1 }, { c: 2 }] }, "odd key": 5, list: [1, 2, 3] };
@@ -64,5 +70,47 @@ describe("record detection (no data_selector)", () => {
   it("a dict without lists is one record", () => {
     expect(selectRecords({ id: 7 })).toEqual([{ id: 7 }]);
     expect(selectRecords({ errors: ["x"], data: [{ id: 1 }] })).toEqual([{ id: 1 }]);
+  });
+});
+
+describe("a data_selector that matches nothing", () => {
+  const message = (body: unknown, path: string) => {
+    const miss = explainSelectorMiss(body, path);
+    return miss && selectorMissMessage(path, miss);
+  };
+  it("names the response's keys and the nearest candidate", () => {
+    expect(message({ data: [{ id: 1 }], total: 1 }, "items")).toBe(
+      'data_selector "items" matched nothing; the response has keys data, total: did you mean "data"?',
+    );
+    expect(message({ dta: [], total: 0 }, "$.data")).toContain('did you mean "dta"?');
+    expect(message({ result: { list: [{ id: 1 }] } }, "result.lst")).toBe(
+      'data_selector "result.lst" matched nothing; "result" in the response has keys list: did you mean "result.list"?',
+    );
+    expect(message([{ id: 1 }], "data")).toBe(
+      'data_selector "data" matched nothing; the response is a list of 1 item: did you mean "$"?',
+    );
+    expect(message("<html>", "data")).toBe(
+      'data_selector "data" matched nothing; the response is text, not JSON',
+    );
+  });
+  it("lists at most twenty keys", () => {
+    const body = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i]));
+    expect(message(body, "zzzz")).toContain("… (30 in all)");
+  });
+  it("an empty list, an explicit null or an empty response is an empty page, not a miss", () => {
+    expect(explainSelectorMiss({ data: [] }, "data")).toBeUndefined();
+    expect(explainSelectorMiss({ data: null }, "data")).toBeUndefined();
+    expect(explainSelectorMiss({ data: null }, "data.items")).toBeUndefined();
+    expect(explainSelectorMiss({ items: [] }, "items[*].data")).toBeUndefined();
+    expect(explainSelectorMiss({ items: [] }, "items.data")).toBeUndefined();
+    expect(explainSelectorMiss({ items: [] }, "items[0]")).toBeUndefined();
+    expect(explainSelectorMiss({}, "data")).toBeUndefined();
+    expect(explainSelectorMiss(null, "data")).toBeUndefined();
+    expect(explainSelectorMiss("", "data")).toBeUndefined();
+    expect(explainSelectorMiss([], "data")).toBeUndefined();
+  });
+  it("a path that matches is no miss", () => {
+    expect(explainSelectorMiss({ data: [{ id: 1 }] }, "data")).toBeUndefined();
+    expect(explainSelectorMiss({ items: [{ data: { id: 1 } }] }, "items[*].data")).toBeUndefined();
   });
 });

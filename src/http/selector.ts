@@ -1,3 +1,4 @@
+import { closest } from "../config/suggest.js";
 import type { DataRecord } from "../core/json.js";
 import { compilePath, findAll, type PathSegment } from "./json-path.js";
 
@@ -124,4 +125,104 @@ function pathString(keys: string[]): string {
 /** Records of a body under a selector path, or detected when the path is undefined. */
 export function selectRecords(body: unknown, path?: string): DataRecord[] {
   return compileSelector(path ?? detectRecordPath(body))(body);
+}
+
+/** Why a `data_selector` matched nothing: where the path left the response, the keys found there, a guess. */
+export interface SelectorMiss {
+  /** The part of the path that did match (`""` for the response itself). */
+  at: string;
+  /** Keys of the object where the path went missing, or a description of what stood there instead. */
+  found: string;
+  /** A selector that would match, when one is near or the response has an obvious record list. */
+  suggestion: string | undefined;
+}
+
+const KEYS_SHOWN = 20;
+
+/**
+ * The reason a selector found no records in a response, or undefined when finding none is right: an
+ * empty body, an empty list (`data: []`, `items[*]` over `[]`) or an explicit `null` are empty pages, not
+ * a wrong path. dlt loads nothing and says nothing here; a typo'd selector would then load an empty table
+ * and succeed, which no user wants.
+ */
+export function explainSelectorMiss(body: unknown, path: string): SelectorMiss | undefined {
+  if (!hasContent(body)) return undefined;
+  const segments = compilePath(path);
+  let current: unknown[] = [body];
+  const walked: PathSegment[] = [];
+  for (const seg of segments) {
+    const next = findAll(current, [{ k: 2 }, seg]);
+    if (next.length === 0) {
+      if (current.every((v) => v === null)) return undefined;
+      // Stepping into an empty list or over an empty object is an empty page; a key or index that is not
+      // there (or a value of the wrong kind) is a path that does not fit this response.
+      if (seg.k !== 0 && current.every((v) => Array.isArray(v) || isRecord(v))) return undefined;
+      if (seg.k === 0 && current.every((v) => Array.isArray(v) && v.length === 0)) return undefined;
+      return describeMiss(body, walked, seg, current);
+    }
+    walked.push(seg);
+    current = next;
+  }
+  return undefined;
+}
+
+function hasContent(body: unknown): boolean {
+  if (body === null || body === undefined) return false;
+  if (typeof body === "string") return body.trim() !== "";
+  if (Array.isArray(body)) return body.length > 0;
+  if (typeof body === "object") return Object.keys(body).length > 0;
+  return true;
+}
+
+function describeMiss(
+  body: unknown,
+  walked: PathSegment[],
+  missing: PathSegment,
+  there: unknown[],
+): SelectorMiss {
+  const at = segmentsString(walked);
+  const objects = there.filter(isRecord);
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+  const found =
+    keys.length > 0
+      ? `keys ${keys.slice(0, KEYS_SHOWN).join(", ")}${keys.length > KEYS_SHOWN ? `, … (${keys.length} in all)` : ""}`
+      : objects.length > 0
+        ? "an empty object"
+        : kindOf(there[0]);
+  let suggestion: string | undefined;
+  if (missing.k === 0) {
+    const near = closest(missing.key, keys);
+    if (near !== undefined) suggestion = simplePath([...walked, { k: 0, key: near }]);
+  }
+  if (suggestion === undefined && body !== null && typeof body === "object") {
+    const detected = detectRecordPath(body);
+    suggestion = simplePath(compilePath(detected));
+  }
+  return { at, found, suggestion };
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  if (typeof v === "string") return "text, not JSON";
+  return `a ${v === null ? "null" : typeof v} value`;
+}
+
+function segmentsString(segments: PathSegment[]): string {
+  return segments
+    .map((s, i) => (s.k === 0 ? `${i > 0 ? "." : ""}${s.key}` : s.k === 1 ? `[${s.index}]` : "[*]"))
+    .join("");
+}
+
+/** The path as a user would write it in `data_selector` (`data`, `result.items`, `$` for the response). */
+function simplePath(segments: PathSegment[]): string {
+  return segments.length === 0 ? "$" : segmentsString(segments);
+}
+
+/** One line for the resource's error: `data_selector "items" matched nothing; the response has keys data, total: did you mean "data"?` */
+export function selectorMissMessage(path: string, miss: SelectorMiss): string {
+  const where = miss.at === "" ? "the response" : `"${miss.at}" in the response`;
+  const verb = miss.found.startsWith("keys") ? "has" : "is";
+  const guess =
+    miss.suggestion !== undefined && miss.suggestion !== path ? `: did you mean "${miss.suggestion}"?` : "";
+  return `data_selector "${path}" matched nothing; ${where} ${verb} ${miss.found}${guess}`;
 }

@@ -2,7 +2,7 @@ import { validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
-import { registerSecret } from "../../core/redact.js";
+import { maskUrl, registerSecret } from "../../core/redact.js";
 import type {
   Resource,
   ResourceContext,
@@ -12,6 +12,7 @@ import type {
   WriteDisposition,
 } from "../../core/resource.js";
 import { RestClient } from "../../http/client.js";
+import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
 import type {
   AuthConfig,
   ClientOptions,
@@ -201,6 +202,8 @@ function endpointResource(
     for await (const page of getClient().paginate(spec, opts)) {
       ctx.metrics.pages++;
       ctx.metrics.requests++;
+      if (page.records.length === 0 && dataSelector !== undefined)
+        failOnSelectorMiss(name, dataSelector, page.response.body, page.response.url);
       let records = page.records;
       if (plan.parent !== undefined && parentRecord && includeFields.length > 0)
         records = includeFromParent(name, records, plan.parent, parentRecord, includeFields);
@@ -221,6 +224,19 @@ function endpointResource(
     ...(plan.parent === undefined ? {} : { parent: plan.parent }),
     read,
   };
+}
+
+/** A configured selector that fits nothing in a response with content fails the resource instead of loading 0 rows. */
+function failOnSelectorMiss(name: string, selector: string, body: unknown, url: string): void {
+  const miss = explainSelectorMiss(body, selector);
+  if (miss === undefined) return;
+  throw new SluiceError(`resource "${name}": ${selectorMissMessage(selector, miss)} (${maskUrl(url)})`, {
+    code: "DATA_SELECTOR_MISSED",
+    hint:
+      miss.suggestion !== undefined
+        ? `set the resource's endpoint.data_selector to "${miss.suggestion}", or remove it to let sluice detect the records`
+        : "fix the resource's endpoint.data_selector to the path of the records in this response",
+  });
 }
 
 function paramValue(v: unknown): ParamValue {
