@@ -44,33 +44,44 @@ describe("column hints", () => {
       id: { nullable: false, data_type: "text" },
       businessName: { nullable: true, data_type: "text" },
       count: { nullable: false, data_type: "bigint" },
-      ratio: { nullable: true, data_type: "double" },
-      active: { nullable: true, data_type: "bool" },
-      createdAt: { nullable: true, data_type: "timestamp" },
-      day: { nullable: true, data_type: "date" },
-      meta: { nullable: true, data_type: "json" },
-      tags: { nullable: true, data_type: "json" },
-      either: { nullable: true },
+      ratio: { data_type: "double" },
+      active: { data_type: "bool" },
+      createdAt: { data_type: "timestamp" },
+      day: { data_type: "date" },
+      meta: { data_type: "json" },
+      tags: { data_type: "json" },
+      either: {},
     });
     expect(issues).toEqual([]);
   });
 
-  it("without a required list, reads nullability from the types alone", () => {
+  it("without a required list every field may be absent: no NOT NULL from a type; OpenAPI nullable: false is NOT NULL", () => {
     const schema: JsonSchemaObject = {
       type: "object",
       properties: {
         id: { type: "integer" },
         businessName: { type: ["string", "null"] },
         legacy: { type: "string", nullable: true },
+        strict: { type: "string", nullable: false },
         anything: {},
       },
     };
     expect(columnHints(schema, "c", [])).toEqual({
-      id: { nullable: false, data_type: "bigint" },
+      id: { data_type: "bigint" },
       businessName: { nullable: true, data_type: "text" },
       legacy: { nullable: true, data_type: "text" },
-      anything: { nullable: true },
+      strict: { nullable: false, data_type: "text" },
+      anything: {},
     });
+  });
+
+  it("a required field whose type admits null stays nullable: present, but possibly null", () => {
+    const schema: JsonSchemaObject = {
+      type: "object",
+      required: ["name"],
+      properties: { name: { type: ["string", "null"] } },
+    };
+    expect(columnHints(schema, "c", [])).toEqual({ name: { nullable: true, data_type: "text" } });
   });
 
   it("reports unknown types at their path", () => {

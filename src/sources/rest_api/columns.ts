@@ -57,18 +57,18 @@ function fromJsonSchema(
   at: string,
   issues: ConfigIssue[],
 ): Record<string, ColumnHint> {
-  // With a `required` list the author uses JSON Schema's optionality: a field not listed may be absent, so
-  // its column is nullable. Without one, nullability is read from the types alone (["string", "null"]).
-  const required = schema.required ? new Set(schema.required) : undefined;
+  // JSON Schema splits what dlt's `nullable` joins: `type` says what a present value is, `required` whether it
+  // must be present. A field left out of `required` may be absent, so it gets no NOT NULL from its type; its
+  // nullability is then the column default (nullable, except for key columns).
+  const required = new Set(schema.required ?? []);
   const out: Record<string, ColumnHint> = {};
   for (const [name, prop] of Object.entries(schema.properties)) {
     const types = prop.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
     const nonNull = types.filter((t) => t !== "null");
-    const hint: ColumnHint = {
-      nullable:
-        prop.nullable ??
-        (types.includes("null") || types.length === 0 || (required !== undefined && !required.has(name))),
-    };
+    const hint: ColumnHint = {};
+    const nullable =
+      prop.nullable ?? (types.includes("null") ? true : required.has(name) ? false : undefined);
+    if (nullable !== undefined) hint.nullable = nullable;
     const t = nonNull.length === 1 ? schemaType(nonNull[0] as string, prop) : undefined;
     if (nonNull.length === 1 && t === undefined)
       issues.push({
