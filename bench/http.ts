@@ -32,11 +32,17 @@ function serve(): void {
       tags: ["a", "b"],
       address: { city: "Springfield", zip: "12345" },
     }));
-    return Buffer.from(JSON.stringify({ data, total }));
+    const text = JSON.stringify({ data, total });
+    // Split at the first record's id, so every page gets its own id there: a client that stops on a
+    // page repeating an earlier one (as RestClient does) must not take cycled pages for a loop.
+    const at = text.indexOf(":", text.indexOf('"id"')) + 1;
+    const end = text.indexOf(",", at);
+    return { head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(end)) };
   });
   const server = createServer((req, res) => {
     const offset = Number(new URL(req.url ?? "/", "http://x").searchParams.get("offset") ?? 0);
-    const body = pages[(offset / RECORDS) % pages.length]!;
+    const page = pages[(offset / RECORDS) % pages.length]!;
+    const body = Buffer.concat([page.head, Buffer.from(String(offset)), page.tail]);
     res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
     res.end(body);
   });
