@@ -6,6 +6,10 @@ export const EXIT = {
   failure: 1,
   /** The command could not start: bad flags, unreadable or invalid config, missing secrets. */
   usage: 2,
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../core/logger.js";
 import { defaultPipelinesDir, type Pipeline, pipeline } from "../pipeline/index.js";
-import { destinationFromRecord, readDestinationRecord } from "./destination-flags.js";
+import { destinationFromRecord, postgresCredentialsFor, readDestinationRecord } from "./destination-flags.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./report-error.js";
 
@@ -13,7 +13,7 @@ export interface PipelineLookup {
 
 /**
  * An existing pipeline, for inspection: its working dir must exist, and its destination is the one
- * its last `sluice run` recorded (DuckDB `<name>.duckdb` in the current directory otherwise).
+ * its last `sluice run` that started recorded (DuckDB `<name>.duckdb` in the current directory otherwise).
  */
 export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, logger: Logger): Pipeline {
   const dir = resolve(io.cwd, lookup.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir());
@@ -27,10 +27,16 @@ export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, lo
     name: "duckdb",
     path: resolve(io.cwd, `${name}.duckdb`),
   };
+  // PostgreSQL: the server and user the run used, the password looked up where the run looked.
+  const credentials =
+    lookup.credentials ??
+    (record.postgres === undefined
+      ? undefined
+      : postgresCredentialsFor(record.postgres, name, io.env, io.cwd));
   return pipeline({
     pipeline_name: name,
     pipelines_dir: dir,
-    destination: destinationFromRecord(record, lookup.credentials),
+    destination: destinationFromRecord(record, credentials),
     ...(record.dataset_name === undefined ? {} : { dataset_name: record.dataset_name }),
     logger,
   });

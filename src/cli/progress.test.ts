@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProgressReporter } from "./progress.js";
+import { ProgressReporter, truncateLine } from "./progress.js";
 import { textTable } from "./text-table.js";
 
 function sink(): { stream: NodeJS.WritableStream; text: () => string } {
@@ -46,6 +46,67 @@ describe("ProgressReporter", () => {
     );
   });
 });
+
+describe("live block on a narrow terminal", () => {
+  it("truncateLine keeps a line within the terminal's width, leaving the last column free", () => {
+    expect(truncateLine("abcdef", 10)).toBe("abcdef");
+    expect(truncateLine("abcdefghi", 10)).toBe("abcdefghi");
+    expect(truncateLine("abcdefghij", 10)).toBe("abcdefgh…");
+    expect(truncateLine("abcdefghijklmnop", 10)).toBe("abcdefgh…");
+    expect(truncateLine("abc", undefined)).toBe("abc");
+    expect(truncateLine("abc", 1)).toBe("…");
+    // Wide characters take two cells: 4 of them fill 8 of the 9 usable cells.
+    expect(truncateLine("日本語テキスト", 10)).toBe("日本語テ…");
+    for (const cols of [5, 12, 20, 33])
+      for (const line of [
+        "  issues  12 pages  1,200 records  300 rec/s  0 retries  4.0 s",
+        "日本語テキストの行です",
+      ])
+        expect(cellWidth(truncateLine(line, cols))).toBeLessThan(cols);
+  });
+
+  it("draws each line cut to the width, so erasing the block moves up exactly the lines drawn", () => {
+    const out = sink();
+    const p = new ProgressReporter({ stream: out.stream, live: true, now: () => 1000, columns: () => 24 });
+    p.setStage("extract");
+    p.resource("a_resource_with_a_long_name").seenRecords = 123456;
+    p.resource("b").seenRecords = 1;
+    p.writeLine("log\n");
+    const esc = String.fromCharCode(27);
+    const frames = out.text().split(new RegExp(`\r${esc}\\[(\\d+)A${esc}\\[0J`));
+    // frames: [first draw, n, "log\n" + redraw, …]: each erase goes up as many lines as the draw before it.
+    for (let i = 1; i < frames.length; i += 2) {
+      const before = frames[i - 1]!.replace(/^log\n/, "");
+      const drawn = before.split("\n").filter((l) => l !== "");
+      expect(Number(frames[i])).toBe(drawn.length);
+      for (const l of drawn) expect(cellWidth(l)).toBeLessThan(24);
+    }
+    expect(frames.length).toBeGreaterThan(2);
+  });
+
+  it('labels resources still running when the run is interrupted "interrupted", never "done"', () => {
+    let now = 0;
+    const out = sink();
+    const p = new ProgressReporter({ stream: out.stream, live: false, now: () => now });
+    p.setStage("extract");
+    p.resource("finished").seenRecords = 5;
+    p.finish("finished");
+    p.resource("running").seenRecords = 7;
+    now = 100;
+    p.stop("interrupted");
+    expect(out.text()).toMatch(/extract finished .* done\n/);
+    expect(out.text()).toMatch(/extract running .* interrupted\n/);
+    expect(p.snapshots().map((s) => [s.name, s.outcome])).toEqual([
+      ["finished", "done"],
+      ["running", "interrupted"],
+    ]);
+  });
+});
+
+/** Terminal cells of a string, as the reporter counts them (wide CJK characters are two). */
+function cellWidth(s: string): number {
+  return Array.from(s).reduce((n, ch) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/u.test(ch) ? 2 : 1), 0);
+}
 
 describe("textTable", () => {
   it("aligns text left and numbers right", () => {

@@ -10,6 +10,8 @@ export interface ResourceProgress {
   name: string;
   startedAt: number;
   finishedAt?: number;
+  /** How the resource ended: set with `finishedAt` (a run stopped by a signal or an error ends the rest). */
+  outcome?: ResourceOutcome;
   /** Metrics objects the source updates (one per read call: children are read once per parent record). */
   sources: ResourceMetrics[];
   /** Records and batches counted as they pass through, for sources that do not fill in metrics. */
@@ -21,6 +23,9 @@ export interface ResourceProgress {
 
 export const PAGE_LOG_LIMIT = 500;
 
+/** How a resource's extraction ended. */
+export type ResourceOutcome = "done" | "interrupted" | "failed";
+
 export interface ProgressSnapshot {
   name: string;
   pages: number;
@@ -29,6 +34,8 @@ export interface ProgressSnapshot {
   requests: number;
   elapsedMs: number;
   done: boolean;
+  /** Set once the resource has ended. */
+  outcome?: ResourceOutcome;
 }
 
 export function snapshot(p: ResourceProgress, now: number): ProgressSnapshot {
@@ -41,6 +48,7 @@ export function snapshot(p: ResourceProgress, now: number): ProgressSnapshot {
     requests: sum("requests"),
     elapsedMs: (p.finishedAt ?? now) - p.startedAt,
     done: p.finishedAt !== undefined,
+    ...(p.finishedAt === undefined ? {} : { outcome: p.outcome ?? "done" }),
   };
 }
 
@@ -54,7 +62,40 @@ export function describeProgress(s: ProgressSnapshot, nameWidth = 0): string {
     `${s.retries} retr${s.retries === 1 ? "y" : "ies"}`,
     formatDuration(s.elapsedMs),
   ];
-  return `${parts.join("  ")}${s.done ? "  done" : ""}`;
+  return `${parts.join("  ")}${s.done ? `  ${s.outcome ?? "done"}` : ""}`;
+}
+
+/**
+ * Cuts a line to fit `columns` terminal cells, so a live block never wraps: the cursor-up count that
+ * erases it is then exactly its line count. One cell is left free, since some terminals wrap as soon as
+ * the last column is written. Wide (East Asian, emoji) characters count two cells.
+ */
+export function truncateLine(line: string, columns: number | undefined): string {
+  if (columns === undefined || !Number.isFinite(columns) || columns <= 0) return line;
+  const room = Math.max(1, Math.floor(columns) - 1);
+  let width = 0;
+  let out = "";
+  const chars = Array.from(line);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const w = cellWidth(ch);
+    // Keep one cell for the ellipsis unless the rest of the line fits exactly.
+    if (width + w > room || (width + w === room && i < chars.length - 1)) return `${out}…`;
+    out += ch;
+    width += w;
+  }
+  return out;
+}
+
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+function cellWidth(ch: string): number {
+  const cp = ch.codePointAt(0) ?? 0;
+  // Combining marks, zero-width spaces and joiners, variation selectors.
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f))
+    return 0;
+  return WIDE.test(ch) ? 2 : 1;
 }
 
 export interface ProgressOptions {
@@ -64,6 +105,10 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** Live mode: redraw period. */
   redrawMs?: number;
+  /** Live mode: the terminal's width now (read at every redraw, so a resize is followed). */
+  columns?: () => number | undefined;
+  /** Plain mode: one JSON object per line (`--log-format json`) instead of text. */
+  json?: boolean;
   now?: () => number;
 }
 
@@ -74,11 +119,17 @@ export class ProgressReporter {
   private stageStartedAt: number;
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ProgressOptions) {
     this.now = options.now ?? Date.now;
     this.stageStartedAt = this.now();
+  }
+
+  /** True when the reporter redraws a block in place (log lines must then go through `writeLine`). */
+  get live(): boolean {
+    return this.options.live;
   }
 
   start(): void {
@@ -93,32 +144,32 @@ export class ProgressReporter {
     if (!p) {
       p = { name, startedAt: this.now(), sources: [], seenRecords: 0, seenBatches: 0, pageLog: [] };
       this.resources.set(name, p);
-      if (!this.options.live) this.options.stream.write(`extract ${name}: started\n`);
+      if (!this.options.live && !this.stopped) this.plain(`extract ${name}: started`, { resource: name });
     }
     return p;
   }
 
   finish(name: string): void {
     const p = this.resources.get(name);
-    if (!p || p.finishedAt !== undefined) return;
+    if (!p || p.finishedAt !== undefined || this.stopped) return;
     p.finishedAt = this.now();
-    if (!this.options.live)
-      this.options.stream.write(`extract ${describeProgress(snapshot(p, this.now()))}\n`);
+    p.outcome = "done";
+    if (!this.options.live) this.plainProgress(snapshot(p, this.now()));
     else this.redraw();
   }
 
   setStage(stage: string): void {
-    if (stage === this.stage) return;
-    if (this.stage === "extract") for (const p of this.resources.values()) p.finishedAt ??= this.now();
+    if (stage === this.stage || this.stopped) return;
+    if (this.stage === "extract") this.endUnfinished("done");
     this.stage = stage;
     this.stageStartedAt = this.now();
     if (this.options.live) this.redraw();
-    else this.options.stream.write(`stage: ${stage}\n`);
+    else this.plain(`stage: ${stage}`, { stage });
   }
 
   /** Writes a log line without tearing the live block. */
   writeLine(text: string): void {
-    if (!this.options.live) {
+    if (!this.options.live || this.stopped) {
       this.options.stream.write(text);
       return;
     }
@@ -127,14 +178,20 @@ export class ProgressReporter {
     this.draw();
   }
 
-  stop(): void {
+  /**
+   * Ends the display: resources still running end with `outcome` ("interrupted" after a signal, "failed"
+   * after an error: never "done" for work that did not finish), drawn one last time. Idempotent.
+   */
+  stop(outcome: ResourceOutcome = "done"): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.stopped) return;
+    const unfinished = this.endUnfinished(outcome);
     if (this.options.live) {
-      for (const p of this.resources.values()) p.finishedAt ??= this.now();
       this.redraw();
       this.drawnLines = 0;
-    }
+    } else if (outcome !== "done") for (const p of unfinished) this.plainProgress(snapshot(p, this.now()));
+    this.stopped = true;
   }
 
   /** Milliseconds since the resource started, on the reporter's clock. */
@@ -151,7 +208,19 @@ export class ProgressReporter {
     return [...this.resources.values()].map((p) => snapshot(p, now));
   }
 
+  private endUnfinished(outcome: ResourceOutcome): ResourceProgress[] {
+    const ended: ResourceProgress[] = [];
+    for (const p of this.resources.values()) {
+      if (p.finishedAt !== undefined) continue;
+      p.finishedAt = this.now();
+      p.outcome = outcome;
+      ended.push(p);
+    }
+    return ended;
+  }
+
   private tick(): void {
+    if (this.stopped) return;
     if (this.options.live) {
       this.redraw();
       return;
@@ -162,8 +231,29 @@ export class ProgressReporter {
       const s = snapshot(p, now);
       if (this.lastPrinted.get(p.name) === s.records + s.pages) continue;
       this.lastPrinted.set(p.name, s.records + s.pages);
-      this.options.stream.write(`extract ${describeProgress(s)}\n`);
+      this.plainProgress(s);
     }
+  }
+
+  /** A plain (not live) line: text, or one JSON object with the numbers as fields. */
+  private plain(text: string, fields: Record<string, string | number>): void {
+    if (this.options.json)
+      this.options.stream.write(
+        `${JSON.stringify({ time: new Date(this.now()).toISOString(), level: "info", msg: text, progress: true, ...fields })}\n`,
+      );
+    else this.options.stream.write(`${text}\n`);
+  }
+
+  private plainProgress(s: ProgressSnapshot): void {
+    this.plain(`extract ${describeProgress(s)}`, {
+      resource: s.name,
+      pages: s.pages,
+      records: s.records,
+      requests: s.requests,
+      retries: s.retries,
+      elapsed_ms: Math.round(s.elapsedMs),
+      status: s.outcome ?? "running",
+    });
   }
 
   private lines(): string[] {
@@ -171,12 +261,17 @@ export class ProgressReporter {
     const snaps = [...this.resources.values()].map((p) => snapshot(p, now));
     const width = Math.max(0, ...snaps.map((s) => s.name.length));
     const stageLine = `${this.stage} ${formatDuration(now - this.stageStartedAt)}`;
-    return [stageLine, ...snaps.map((s) => `  ${describeProgress(s, width)}`)];
+    const columns = this.options.columns?.();
+    return [stageLine, ...snaps.map((s) => `  ${describeProgress(s, width)}`)].map((l) =>
+      truncateLine(l, columns),
+    );
   }
 
   private clear(): void {
     if (this.drawnLines === 0) return;
-    this.options.stream.write(`\x1b[${this.drawnLines}A\x1b[0J`);
+    // From column 0: the terminal may have echoed "^C" after the block, and the erase must start at the
+    // block's first line, never above it.
+    this.options.stream.write(`\r\x1b[${this.drawnLines}A\x1b[0J`);
     this.drawnLines = 0;
   }
 

@@ -1,6 +1,7 @@
 import { ConfigError, MissingSecretError, SluiceError } from "../core/errors.js";
 import { redact } from "../core/redact.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { InterruptedError } from "./interrupt.js";
 
 /** Thrown by commands for problems with how they were called (a missing file, an unknown pipeline). */
 export class UsageError extends SluiceError {
@@ -22,8 +23,12 @@ function sluiceFields(err: unknown): { code?: string; hint?: string } {
   };
 }
 
-/** The exit code an error maps to: config and usage problems are 2, everything else that failed is 1. */
+/**
+ * The exit code an error maps to: config and usage problems are 2, a run stopped by a signal 130 (SIGINT)
+ * or 143 (SIGTERM), everything else that failed is 1.
+ */
 export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof InterruptedError) return err.exitCode;
   if (err instanceof ConfigError || err instanceof MissingSecretError || err instanceof UsageError)
     return EXIT.usage;
   // Invalid or unreadable config files, missing secrets, an unknown destination: the run never started.

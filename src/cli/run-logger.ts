@@ -4,6 +4,7 @@ import {
   type LogEntry,
   type Logger,
   type LogLevel,
+  type LogSink,
   textSink,
 } from "../core/logger.js";
 import type { ProgressReporter } from "./progress.js";
@@ -15,7 +16,10 @@ const TRACE_ENTRIES = 2000;
 
 /**
  * The logger of one run: every entry (debug included) goes to the trace buffer; entries at or above the
- * chosen level go to stderr as text or JSON lines, through the progress reporter so live lines stay whole.
+ * chosen level go to stderr as text or as one JSON object per line. Only a live progress block needs the
+ * lines routed through it (so it is erased and redrawn around them); otherwise they go straight to
+ * stderr, whatever the progress lines do (hidden at `--log-level warn`, JSON-wrapped with `--log-format
+ * json`), so a log line is never filtered or wrapped twice.
  */
 export function runLogger(options: {
   level: LogLevel;
@@ -25,15 +29,16 @@ export function runLogger(options: {
 }): { logger: Logger; entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const progress = options.progress;
-  const through: NodeJS.WritableStream = progress
-    ? ({
-        write: (s: string) => {
-          progress.writeLine(s);
-          return true;
-        },
-      } as unknown as NodeJS.WritableStream)
-    : options.stderr;
-  const display = options.format === "json" ? jsonSink(through) : textSink(through);
+  const through: NodeJS.WritableStream =
+    progress?.live === true
+      ? ({
+          write: (s: string) => {
+            progress.writeLine(s);
+            return true;
+          },
+        } as unknown as NodeJS.WritableStream)
+      : options.stderr;
+  const display: LogSink = options.format === "json" ? jsonSink(options.stderr) : textSink(through);
   const logger = createLogger({
     level: "debug",
     sink: (e) => {

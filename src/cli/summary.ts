@@ -9,6 +9,7 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
   const requests = resources.reduce((n, r) => n + r.requests, 0);
   const tables = Object.entries(info.rowCounts).sort(([a], [b]) => a.localeCompare(b));
   const resourceCount = Object.keys(info.records).length;
+  const empty = emptyResources(info);
   const lines = [
     "",
     `Loaded ${formatCount(records)} records from ${resourceCount} resource${resourceCount === 1 ? "" : "s"} into ${tables.length} table${tables.length === 1 ? "" : "s"} in ${formatDuration(info.timings.totalMs)}` +
@@ -18,6 +19,8 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
     "",
     tables.length > 0 ? textTable(["table", "rows"], tables) : "(no rows: nothing new to load)",
     "",
+    // An empty load must never pass unnoticed: a selector or filter that matches nothing looks like success.
+    ...(empty.length > 0 ? [...empty.map((name) => `${name}: ${EMPTY_NOTE}`), ""] : []),
     `load id:  ${info.loadIds.length > 0 ? info.loadIds.join(", ") : "(none)"}`,
     `stages:   extract ${formatDuration(info.timings.extractMs)}, normalize ${formatDuration(info.timings.normalizeMs)}, load ${formatDuration(info.timings.loadMs)}`,
     `data:     ${info.destination.name} ${info.destination.location}`,
@@ -26,4 +29,43 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
     "",
   ];
   return lines.join("\n");
+}
+
+const EMPTY_NOTE =
+  "0 records — check data_selector / filters (params, incremental start), or the API had nothing new";
+
+/** Resources this run extracted that produced no record, sorted. */
+export function emptyResources(info: LoadInfo): string[] {
+  return Object.entries(info.records)
+    .filter(([, n]) => n === 0)
+    .map(([name]) => name)
+    .sort();
+}
+
+/** `--log-format json`: the summary as one JSON object on one line, like every other line of the run. */
+export function formatSummaryJson(info: LoadInfo, resources: ProgressSnapshot[], tracePath: string): string {
+  const records = Object.values(info.records).reduce((n, r) => n + r, 0);
+  const empty = emptyResources(info);
+  const line = {
+    time: new Date().toISOString(),
+    level: empty.length > 0 ? "warn" : "info",
+    msg: `loaded ${records} record${records === 1 ? "" : "s"} into ${plural(Object.keys(info.rowCounts).length, "table")}`,
+    pipeline: info.pipelineName,
+    dataset: info.datasetName,
+    destination: info.destination.name,
+    location: info.destination.location,
+    load_ids: info.loadIds,
+    records: info.records,
+    tables: info.rowCounts,
+    ...(empty.length > 0 ? { empty_resources: empty, hint: `${empty.join(", ")}: ${EMPTY_NOTE}` } : {}),
+    requests: resources.reduce((n, r) => n + r.requests, 0),
+    retries: resources.reduce((n, r) => n + r.retries, 0),
+    duration_ms: Math.round(info.timings.totalMs),
+    trace: tracePath,
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

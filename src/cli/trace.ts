@@ -29,6 +29,8 @@ export interface RunTrace {
     requests: number;
     retries: number;
     elapsed_ms: number;
+    /** How its extraction ended ("running" if the run ended before it did). */
+    status?: "done" | "interrupted" | "failed" | "running";
     /** Each page as it arrived: its number, its records, ms after the resource started (first 500). */
     pages_log?: { page: number; records: number; at_ms: number }[];
   }[];
@@ -49,6 +51,7 @@ export function resourceTrace(
     requests: s.requests,
     retries: s.retries,
     elapsed_ms: Math.round(s.elapsedMs),
+    status: s.outcome ?? "running",
     ...(pagesLog === undefined ? {} : { pages_log: pagesLog }),
   };
 }
@@ -60,7 +63,9 @@ export function logTrace(entries: LogEntry[]): RunTrace["log"] {
 export function writeTrace(workingDir: string, trace: RunTrace): string {
   mkdirSync(workingDir, { recursive: true });
   const path = join(workingDir, TRACE_FILE);
-  writeFileSync(path, `${redact(JSON.stringify(trace, null, 2))}\n`);
+  // Log fields may hold exact int64 values (bigint), which JSON has no form for: kept as their digits.
+  const text = JSON.stringify(trace, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+  writeFileSync(path, `${redact(text)}\n`);
   return path;
 }
 

@@ -3,21 +3,25 @@ import { dirname, resolve } from "node:path";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { defaultPipelinesDir, type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
+import { releaseOwnRunLock } from "../../pipeline/run-lock.js";
 import { restApiSource } from "../../sources/rest_api/index.js";
 import { configStem, readConfigInput } from "../config-input.js";
 import {
+  type DestinationRecord,
   destinationFromRecord,
   destinationRecordFromFlags,
+  resolvePostgresRun,
   writeDestinationRecord,
 } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { instrumentSource } from "../instrument-source.js";
+import { exitCodeForSignal, InterruptedError, watchSignals } from "../interrupt.js";
 import type { CliIO } from "../io.js";
 import { ProgressReporter } from "../progress.js";
-import { UsageError } from "../report-error.js";
+import { reportError, UsageError } from "../report-error.js";
 import { runLogger } from "../run-logger.js";
-import { formatSummary } from "../summary.js";
+import { formatSummary, formatSummaryJson } from "../summary.js";
 import { logTrace, type RunTrace, resourceTrace, writeTrace } from "../trace.js";
 
 export interface RunFlags {
@@ -46,12 +50,19 @@ export async function runCommand(
   const input = await readConfigInput(configPath, io);
   const block = input.kind === "config" ? input.config.pipeline : undefined;
   const pipelineName = flags.pipeline ?? block?.pipeline_name ?? configStem(configPath);
-  const { record, credentials } = destinationRecordFromFlags(
+  const fromFlags = destinationRecordFromFlags(
     flags.destination ?? block?.destination ?? "duckdb",
     { credentials: flags.credentials, bucketUrl: flags.bucketUrl },
     pipelineName,
     io.cwd,
   );
+  const record: DestinationRecord = { ...fromFlags.record };
+  let credentials = fromFlags.credentials;
+  if (record.name === "postgres") {
+    const pg = resolvePostgresRun(credentials, io.env, io.cwd);
+    record.postgres = pg.record;
+    credentials = pg.credentials;
+  }
   // DuckDB does not create folders; a path like data/x.duckdb should just work.
   if (record.path) mkdirSync(dirname(record.path), { recursive: true });
   const datasetName = flags.dataset ?? block?.dataset_name;
@@ -60,9 +71,13 @@ export async function runCommand(
     flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir(),
   );
 
+  // Progress lines are info-level: hidden at --log-level warn and above (log lines are not).
+  const showProgress = globals.logLevel === "debug" || globals.logLevel === "info";
   const progress = new ProgressReporter({
-    stream: progressStream(globals, io),
-    live: io.isTTY && globals.logFormat === "text",
+    stream: showProgress ? io.stderr : DISCARD,
+    live: showProgress && io.isTTY && globals.logFormat === "text",
+    json: globals.logFormat === "json",
+    columns: () => terminalColumns(io.stderr),
   });
   const { logger, entries } = runLogger({
     level: globals.logLevel,
@@ -78,9 +93,19 @@ export async function runCommand(
   const only = parseResourceList(flags.resources, source);
 
   const stages: RunTrace["stages"] = [];
+  let recorded = false;
+  // The record says where the data is: written once the run really starts (it holds the lock and reached
+  // the destination), so a run refused before that leaves the last real run's record in place.
+  const recordDestination = () => {
+    if (recorded) return;
+    recorded = true;
+    writeDestinationRecord(p.workingDir, { ...record, dataset_name: p.datasetName });
+  };
   const onProgress = (e: ProgressEvent) => {
-    if (e.type === "stage_start") progress.setStage(e.stage);
-    else if (e.type === "stage_end") stages.push({ name: e.stage, duration_ms: Math.round(e.ms) });
+    if (e.type === "stage_start") {
+      recordDestination();
+      progress.setStage(e.stage);
+    } else if (e.type === "stage_end") stages.push({ name: e.stage, duration_ms: Math.round(e.ms) });
   };
   const p = pipeline({
     pipeline_name: pipelineName,
@@ -91,7 +116,6 @@ export async function runCommand(
     logger,
     progress: onProgress,
   });
-  writeDestinationRecord(p.workingDir, { ...record, dataset_name: p.datasetName });
 
   const trace = (status: RunTrace["status"], info?: LoadInfo, error?: unknown): string => {
     const snaps = progress.snapshots();
@@ -116,34 +140,81 @@ export async function runCommand(
 
   logger.info(`run ${pipelineName}: ${input.file} → ${record.name} ${p.destinationLocation}`);
   progress.start();
-  // Ctrl-C: leave the terminal clean and a trace behind. The pipeline needs no cleanup — an interrupted
-  // run is completed (or its partial package discarded) by the next one.
-  const onInterrupt = () => {
-    progress.stop();
-    trace("interrupted");
-    io.stderr.write(
-      `error: interrupted\nhint: run the same command again: pending work is resumed, nothing is loaded twice\n`,
-    );
-    process.exit(130);
-  };
-  process.once("SIGINT", onInterrupt);
-  let info: LoadInfo;
+  // SIGINT / SIGTERM: stop fetching and unwind (the package being extracted is discarded, a load in
+  // progress finishes), then write the trace, release the lock and report once. A second signal while
+  // that happens ends the process at once, still leaving the trace and no lock behind.
+  const signals = watchSignals({
+    onFirst: (sig) => logger.debug(`${sig} received: stopping the run`),
+    onSecond: (sig) => {
+      progress.stop("interrupted");
+      const err = new InterruptedError(
+        signals.received() ?? sig,
+        `interrupted by ${signals.received() ?? sig}, then ${sig} again: stopped at once`,
+        "run the same command again: an unfinished package is discarded or completed, nothing is loaded twice",
+      );
+      trace("interrupted", undefined, err);
+      releaseOwnRunLock(p.workingDir);
+      reportError(err, io.stderr, globals.verbose, globals.logFormat);
+      process.exit(exitCodeForSignal(sig));
+    },
+  });
+  let info: LoadInfo | undefined;
+  let failure: unknown;
   try {
-    info = await p.run(instrumentSource(source, progress), only ? { resources: only } : {});
+    info = await p.run(instrumentSource(source, progress), {
+      ...(only ? { resources: only } : {}),
+      signal: signals.signal,
+    });
   } catch (err) {
-    progress.stop();
-    // The error itself is printed once by main; the trace keeps it too.
-    logger.debug(`run failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
-    trace("failed", undefined, err);
-    throw err;
+    failure = err;
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
     await source.close?.();
   }
+  const sig = signals.received();
+  signals.dispose();
+  if (sig !== undefined) {
+    progress.stop("interrupted");
+    const err =
+      info === undefined
+        ? new InterruptedError(
+            sig,
+            `interrupted by ${sig}: fetching stopped and the data being extracted was discarded; nothing was half-loaded`,
+            "run the same command again: pending work is resumed, nothing is loaded twice",
+          )
+        : new InterruptedError(
+            sig,
+            `interrupted by ${sig} while loading: the load in progress was completed (load id ${info.loadIds.join(", ") || "none"})`,
+            "nothing is left to resume; run the command again for newer data",
+          );
+    trace("interrupted", info, err);
+    throw err;
+  }
+  if (info === undefined) {
+    progress.stop("failed");
+    // The error itself is printed once by main; the trace keeps it too.
+    logger.debug(
+      `run failed: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`,
+    );
+    trace("failed", undefined, failure);
+    throw failure;
+  }
+  recordDestination();
   progress.stop();
   const tracePath = trace("ok", info);
-  io.stdout.write(formatSummary(info, progress.snapshots(), tracePath));
+  io.stdout.write(
+    globals.logFormat === "json"
+      ? formatSummaryJson(info, progress.snapshots(), tracePath)
+      : formatSummary(info, progress.snapshots(), tracePath),
+  );
   return EXIT.ok;
+}
+
+const DISCARD = { write: () => true } as unknown as NodeJS.WritableStream;
+
+/** The terminal's width, when stderr is one. */
+function terminalColumns(stream: NodeJS.WritableStream): number | undefined {
+  const columns = (stream as { columns?: unknown }).columns;
+  return typeof columns === "number" && columns > 0 ? columns : undefined;
 }
 
 function parseResourceList(raw: string | undefined, source: Source): string[] | undefined {
@@ -162,23 +233,6 @@ function parseResourceList(raw: string | undefined, source: Source): string[] | 
       `the config defines: ${[...known].join(", ")}`,
     );
   return names;
-}
-
-/** Where progress lines go: stderr as text, one JSON object per line with --log-format json, nowhere when silent. */
-function progressStream(globals: GlobalOptions, io: CliIO): NodeJS.WritableStream {
-  const write = (s: string): boolean => {
-    if (globals.logLevel === "silent" || globals.logLevel === "error" || globals.logLevel === "warn")
-      return true;
-    if (globals.logFormat === "json") {
-      for (const line of s.split("\n").filter((l) => l !== ""))
-        io.stderr.write(
-          `${JSON.stringify({ time: new Date().toISOString(), level: "info", msg: line, progress: true })}\n`,
-        );
-      return true;
-    }
-    return io.stderr.write(s);
-  };
-  return { write } as unknown as NodeJS.WritableStream;
 }
 
 function errorTrace(err: unknown): { message: string; hint?: string } {
