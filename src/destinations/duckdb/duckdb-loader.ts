@@ -16,21 +16,21 @@ import type { LoadPackage } from "../types.js";
 import type { DuckdbConnection } from "./duckdb-connection.js";
 import { duckdbDialect, readNdjsonSql } from "./duckdb-sql.js";
 
-/** Column names of every table in the dataset, read once per commit. */
+/** Columns (name → type) of every table in the dataset, read once per commit. */
 export async function existingColumns(
   conn: DuckdbConnection,
   dataset: string,
-): Promise<Map<string, Set<string>>> {
+): Promise<Map<string, Map<string, string>>> {
   const rows = await conn.query(
-    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 ORDER BY ordinal_position",
+    "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = $1 ORDER BY ordinal_position",
     [dataset],
   );
-  const out = new Map<string, Set<string>>();
+  const out = new Map<string, Map<string, string>>();
   for (const r of rows) {
     const t = String(r["table_name"]);
-    const set = out.get(t) ?? new Set<string>();
-    set.add(String(r["column_name"]));
-    out.set(t, set);
+    const columns = out.get(t) ?? new Map<string, string>();
+    columns.set(String(r["column_name"]), String(r["data_type"]));
+    out.set(t, columns);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { SluiceError } from "../../core/errors.js";
+import { recordToJson } from "../../core/record-json.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import type {
   Destination,
@@ -199,7 +200,7 @@ class FilesystemClient implements DestinationClient {
       for await (const row of ndjsonRows(inputs)) {
         const out: Record<string, unknown> = {};
         for (const n of names) if (row[n] !== undefined) out[n] = row[n];
-        buf.push(`${JSON.stringify(out)}\n`);
+        buf.push(`${recordToJson(out)}\n`);
         if (++rows >= this.rowsPerFile) await flush();
       }
       if (rows > 0) await flush();

@@ -1,4 +1,5 @@
 import type { ColumnSource } from "hyparquet-writer";
+import { recordToJson } from "../../core/record-json.js";
 import type { ColumnSchema } from "../../schema/types.js";
 
 /** Parquet schema elements and value conversion per sluice type (all columns OPTIONAL: rows may lack them). */
@@ -93,9 +94,13 @@ type Converter = (v: unknown) => unknown;
 function converter(column: ColumnSchema): Converter {
   switch (column.data_type) {
     case "bigint":
-      return (v) => (typeof v === "number" || typeof v === "string" ? BigInt(v) : null);
+      // Ids beyond 2^53 arrive as digit strings (or bigints): BigInt keeps every digit.
+      return (v) =>
+        typeof v === "bigint" ? v : typeof v === "number" || typeof v === "string" ? BigInt(v) : null;
     case "double":
-      return (v) => (typeof v === "number" ? v : typeof v === "string" ? Number(v) : null);
+      // A column widened from bigint still has digit strings from rows written before the widening.
+      return (v) =>
+        typeof v === "number" ? v : typeof v === "string" || typeof v === "bigint" ? Number(v) : null;
     case "bool":
       return (v) => (typeof v === "boolean" ? v : null);
     case "timestamp":
@@ -113,7 +118,7 @@ function converter(column: ColumnSchema): Converter {
       return (v) => decimalToUnscaled(v, scale);
     }
     default:
-      return (v) => (typeof v === "string" ? v : JSON.stringify(v));
+      return (v) => (typeof v === "string" ? v : recordToJson(v));
   }
 }
 

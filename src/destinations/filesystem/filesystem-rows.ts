@@ -1,4 +1,5 @@
 import { SluiceError } from "../../core/errors.js";
+import { parseJson } from "../../core/json-parse.js";
 import { readNdjsonLines } from "../../core/ndjson-files.js";
 
 /** Rows of NDJSON load package files, parsed a chunk of lines at a time (memory stays bounded). */
@@ -10,7 +11,8 @@ export async function* ndjsonRows(files: readonly string[]): AsyncGenerator<Reco
         lineNo++;
         let row: Record<string, unknown>;
         try {
-          row = JSON.parse(line) as Record<string, unknown>;
+          // Exact: a JSON column may hold an integer beyond 2^53, written as its digits.
+          row = parseJson(line) as Record<string, unknown>;
         } catch (err) {
           throw new SluiceError(`Load package file ${file} row ${lineNo} is not valid JSON`, {
             code: "PACKAGE_CORRUPT",

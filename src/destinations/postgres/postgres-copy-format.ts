@@ -1,3 +1,4 @@
+import { recordToJson } from "../../core/record-json.js";
 import type { DataType } from "../../schema/types.js";
 
 /**
@@ -19,16 +20,22 @@ export function escapeCopyText(s: string): string {
 export type CopyFieldWriter = (value: unknown) => string;
 
 function textField(value: unknown): string {
-  return escapeCopyText(typeof value === "string" ? value : JSON.stringify(value));
+  return escapeCopyText(typeof value === "string" ? value : recordToJson(value));
 }
 
 function jsonField(value: unknown): string {
   // jsonb rejects the \u0000 escape; a JSON-encoded NUL is dropped like in text columns.
-  const s = JSON.stringify(value);
+  const s = recordToJson(value);
   if (!s.includes("\\u0000")) return escapeCopyText(s);
-  return escapeCopyText(
-    JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" ? v.split(NUL).join("") : v)),
-  );
+  return escapeCopyText(recordToJson(withoutNul(value)));
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.split(NUL).join("");
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (typeof value === "object" && value !== null && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)]));
+  return value;
 }
 
 function boolField(value: unknown): string {

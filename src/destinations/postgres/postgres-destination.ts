@@ -2,7 +2,7 @@ import type pg from "pg";
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
-import { addColumnSql, createTableSql } from "../sql/ddl-sql.js";
+import { migrateTableSql } from "../sql/ddl-sql.js";
 import { C_STAGING_ROW, ENGINE_VERSION } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
 import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
@@ -74,7 +74,8 @@ export function postgresDestination(options: PostgresDestinationOptions = {}): D
 }
 
 interface Existing {
-  tables: Map<string, Set<string>>;
+  /** Table → column → information_schema data_type. */
+  tables: Map<string, Map<string, string>>;
 }
 
 class PostgresClient implements DestinationClient {
@@ -114,18 +115,18 @@ class PostgresClient implements DestinationClient {
   }
 
   private async existing(): Promise<Existing> {
-    const r = await this.client.query<{ table_name: string; column_name: string }>(
-      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1",
+    const r = await this.client.query<{ table_name: string; column_name: string; data_type: string }>(
+      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = $1",
       [this.schema],
     );
-    const tables = new Map<string, Set<string>>();
+    const tables = new Map<string, Map<string, string>>();
     for (const row of r.rows) {
       let cols = tables.get(row.table_name);
       if (cols === undefined) {
-        cols = new Set();
+        cols = new Map();
         tables.set(row.table_name, cols);
       }
-      cols.add(row.column_name);
+      cols.set(row.column_name, row.data_type);
     }
     return { tables };
   }
@@ -165,21 +166,15 @@ class PostgresClient implements DestinationClient {
     for (const t of Object.values(schema.tables))
       if (!SYSTEM_TABLES.includes(t.name)) effective.set(t.name, t);
     for (const p of plans) effective.set(p.root.name, p.root);
-    for (const table of effective.values()) {
-      const have = existing.tables.get(table.name);
-      if (have === undefined) {
-        // A resource that never yielded a row has no columns yet: its table is created once it has some.
-        if (Object.keys(table.columns).length === 0) continue;
-        await this.client.query(createTableSql(postgresDialect, this.schema, table));
-        existing.tables.set(table.name, new Set(Object.keys(table.columns)));
-        continue;
-      }
-      for (const column of Object.values(table.columns)) {
-        if (have.has(column.name)) continue;
-        await this.client.query(addColumnSql(postgresDialect, this.schema, table.name, column));
-        have.add(column.name);
-      }
-    }
+    // CREATE, ADD COLUMN and bigint → double widening, built as in every SQL destination.
+    for (const table of effective.values())
+      for (const sql of migrateTableSql(
+        postgresDialect,
+        this.schema,
+        table,
+        existing.tables.get(table.name) ?? null,
+      ))
+        await this.client.query(sql);
   }
 
   /** Append and replace COPY straight into the target; merge strategies COPY into staging first. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseJson } from "../../core/json-parse.js";
 import type { DataType } from "../../schema/types.js";
 import { copyLineBuilder } from "./postgres-copy-format.js";
 import { ndjsonCopyTranscoder } from "./postgres-ndjson-copy.js";
@@ -80,5 +81,24 @@ describe("NDJSON → COPY transcoder", () => {
     expect(t(' { "a" : "x" , "b" : true } ')).toBe("x\tt\n");
     expect(t("{}")).toBe("\\N\t\\N\n");
     expect(() => t('{"a": "x"')).toThrow();
+  });
+});
+
+describe("NDJSON → COPY with integers beyond 2^53", () => {
+  it("copies every digit, in number, text and json columns, on the fast and the reference path", () => {
+    const columns = [
+      { name: "b", data_type: "bigint" as const },
+      { name: "d", data_type: "decimal" as const },
+      { name: "t", data_type: "text" as const },
+      { name: "j", data_type: "json" as const },
+    ];
+    const transcode = ndjsonCopyTranscoder(columns);
+    const expected =
+      '1234567890123456789\t12345678901234567890\t12345678901234567891\t{"x":[1234567890123456791]}\n';
+    const line =
+      '{"b":1234567890123456789,"d":12345678901234567890,"t":12345678901234567891,"j":{"x":[1234567890123456791]}}';
+    expect(transcode(line)).toBe(expected);
+    // The fallback and reference path: the row parsed exactly, then each value formatted.
+    expect(copyLineBuilder(columns)(parseJson(line) as Record<string, unknown>)).toBe(expected);
   });
 });

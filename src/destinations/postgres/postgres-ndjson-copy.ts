@@ -1,3 +1,4 @@
+import { parseJson } from "../../core/json-parse.js";
 import type { DataType } from "../../schema/types.js";
 import { COPY_NULL, copyFieldWriter, escapeCopyText } from "./postgres-copy-format.js";
 
@@ -81,7 +82,7 @@ export function ndjsonCopyTranscoder(
         end = containerEnd(line, i);
         if (end < 0) return fallback(line);
         if (col !== undefined)
-          fields[col] = (slow[col] as (v: unknown) => string)(JSON.parse(line.slice(i, end)));
+          fields[col] = (slow[col] as (v: unknown) => string)(parseJson(line.slice(i, end)));
       } else {
         end = scalarEnd(line, i);
         if (col !== undefined) {
@@ -110,7 +111,7 @@ export function ndjsonCopyTranscoder(
   function fallback(line: string): string {
     // Anything unexpected (whitespace oddities, invalid JSON) goes through the reference path, which
     // also produces the proper error for a corrupt line.
-    const row = JSON.parse(line) as Record<string, unknown>;
+    const row = parseJson(line) as Record<string, unknown>;
     for (let k = 0; k < n; k++) {
       const v = row[(columns[k] as { name: string }).name];
       fields[k] = v === null || v === undefined ? COPY_NULL : (slow[k] as (v: unknown) => string)(v);
@@ -127,8 +128,14 @@ function scalarField(raw: string, type: DataType, slow: (v: unknown) => string):
   }
   // A number: JSON's spelling is what PostgreSQL parses, except that an integer column needs integer text.
   if (type === "bigint" && /[.eE]/.test(raw)) return slow(Number(raw));
-  if (type === "text") return escapeCopyText(String(Number(raw)));
+  if (type === "text") return escapeCopyText(numberText(raw));
   return raw;
+}
+
+/** A JSON number as text, spelled as the parsed value prints (`1.0` → `1`), integers with every digit. */
+function numberText(raw: string): string {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(raw) ? String(n) : String(BigInt(raw));
 }
 
 function skipWs(s: string, i: number): number {

@@ -200,3 +200,39 @@ describe("IncrementalRun", () => {
     expect(cursorSlot(state, "v").last_value).toBe("1.10");
   });
 });
+
+describe("snowflake-id cursors (integers beyond 2^53, parsed as bigint)", () => {
+  const A = 1234567890123456789n;
+  const B = 1234567890123456791n;
+
+  it("compares exactly, also against numbers and numeric text", () => {
+    expect(compareCursor(A, B)).toBeLessThan(0);
+    expect(compareCursor(B, A)).toBeGreaterThan(0);
+    expect(compareCursor(A, 5)).toBeGreaterThan(0);
+    expect(compareCursor(A, "1234567890123456790")).toBeLessThan(0);
+    expect(compareCursor(B, "1234567890123456791")).toBe(0);
+    expect(applyLag(B, 2)).toBe(A);
+  });
+
+  it("stores last_value as exact digits in JSON state and reads it back as the same integer", () => {
+    const state: JsonObject = {};
+    const first = new IncrementalRun({ cursor_path: "id" }, cursorSlot(state, "id"), undefined, "r");
+    first.filter([{ id: A }, { id: B }]);
+    // The state goes through JSON (the destination and the working dir store it so).
+    const text = JSON.stringify(state);
+    expect(text).toContain('"last_value":"1234567890123456791"');
+    const restored = JSON.parse(text) as JsonObject;
+    const second = new IncrementalRun({ cursor_path: "id" }, cursorSlot(restored, "id"), undefined, "r");
+    expect(second.startValue).toBe(B);
+    expect(String(second.placeholderValues().start_value)).toBe("1234567890123456791");
+    const out = second.filter([{ id: A }, { id: B }, { id: B + 1n }]);
+    expect(out.records.map((r) => r.id)).toEqual([B + 1n]);
+    expect(JSON.parse(JSON.stringify(restored))).toMatchObject({
+      incremental: { id: { last_value: "1234567890123456792", last_value_type: "bigint" } },
+    });
+    // Beyond int64 too: still exact digits.
+    const third = new IncrementalRun({ cursor_path: "id" }, cursorSlot(restored, "id"), undefined, "r");
+    third.filter([{ id: 2n ** 64n }]);
+    expect(cursorSlot(restored, "id").last_value).toBe((2n ** 64n).toString());
+  });
+});

@@ -12,6 +12,11 @@ import { pathKeys, readKeys, readPath } from "./placeholders.js";
 export interface CursorState {
   initial_value?: JsonValue;
   last_value?: JsonValue;
+  /**
+   * "bigint" when `last_value` is an integer beyond 2^53 kept as its digits: JSON state cannot hold a
+   * bigint and a JSON number would round it, so it is stored as text and read back as the exact integer.
+   */
+  last_value_type?: "bigint";
   unique_hashes: string[];
 }
 
@@ -30,18 +35,36 @@ function isNumericText(v: unknown): v is string {
   return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 }
 
-/** What a cursor value is compared by: numbers as they are, ISO dates as instants, anything else as text. */
-export type CursorKey = number | string;
+/**
+ * What a cursor value is compared by: numbers (and exact integers beyond 2^53, as bigint) as they are,
+ * ISO dates as instants, anything else as text.
+ */
+export type CursorKey = number | bigint | string;
 
 export function cursorKey(v: unknown): CursorKey {
-  if (typeof v === "number") return v;
+  if (typeof v === "number" || typeof v === "bigint") return v;
   const t = asTime(v);
   if (t !== undefined) return t;
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+const INTEGER_TEXT = /^\s*-?\d+\s*$/;
+
+/** A key as an exact number when it is one (a bigint, a number, numeric text), else undefined. */
+function exactNumber(k: CursorKey): number | bigint | undefined {
+  if (typeof k !== "string") return k;
+  if (INTEGER_TEXT.test(k)) return BigInt(k.trim());
+  return isNumericText(k) ? Number(k) : undefined;
+}
+
 export function compareKeys(a: CursorKey, b: CursorKey): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "bigint" || typeof b === "bigint") {
+    // Exact: 1234567890123456789n and 1234567890123456791n differ although their doubles are equal.
+    const x = exactNumber(a);
+    const y = exactNumber(b);
+    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
+  }
   // A file config may spell a numeric initial_value as a string ("5"); compare it as the number it is.
   if (typeof a === "number" && isNumericText(b)) return a - Number(b);
   if (typeof b === "number" && isNumericText(a)) return Number(a) - b;
@@ -59,6 +82,7 @@ export function compareCursor(a: unknown, b: unknown): number {
 export function applyLag(value: unknown, lag: number | undefined): unknown {
   if (!lag || value === undefined || value === null) return value;
   if (typeof value === "number") return value - lag;
+  if (typeof value === "bigint") return value - BigInt(Math.trunc(lag));
   if (typeof value === "string") {
     const t = asTime(value);
     if (t === undefined) return value;
@@ -71,6 +95,7 @@ export function applyLag(value: unknown, lag: number | undefined): unknown {
 function toJson(v: unknown): JsonValue {
   if (v instanceof Date) return v.toISOString();
   if (v === undefined) return null;
+  if (typeof v === "bigint") return v.toString();
   return JSON.parse(JSON.stringify(v)) as JsonValue;
 }
 
@@ -80,6 +105,7 @@ function stableStringify(v: unknown): string {
     const keys = Object.keys(v).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(",")}}`;
   }
+  if (typeof v === "bigint") return v.toString();
   return JSON.stringify(v) ?? "null";
 }
 
@@ -166,7 +192,7 @@ export class IncrementalRun {
     // dlt's backfill: with an end_value the run covers [initial_value, end_value) and the stored cursor is
     // neither read nor moved.
     this.updatesState = config.end_value === undefined || config.end_value === null;
-    const stored = this.updatesState ? slot.last_value : undefined;
+    const stored = this.updatesState ? storedLastValue(slot) : undefined;
     const hasStored = stored !== undefined && stored !== null;
     // With "min" the cursor moves down, so the lag window lies above the stored value.
     const lag = config.last_value_func === "min" && config.lag ? -config.lag : config.lag;
@@ -257,7 +283,22 @@ export class IncrementalRun {
     if (this.last === undefined) return;
     for (const r of this.pendingAtLast) this.lastHashes.add(recordHash(r, this.primaryKey));
     this.pendingAtLast = [];
-    this.slot.last_value = toJson(this.last.value);
+    const value = this.last.value;
+    if (typeof value === "bigint") {
+      this.slot.last_value = value.toString();
+      this.slot.last_value_type = "bigint";
+    } else {
+      this.slot.last_value = toJson(value);
+      delete this.slot.last_value_type;
+    }
     this.slot.unique_hashes = [...this.lastHashes];
   }
+}
+
+/** The slot's last value, an exact integer again when it was saved as one (see `CursorState`). */
+function storedLastValue(slot: JsonObject): unknown {
+  const v = slot.last_value;
+  if (slot.last_value_type === "bigint" && typeof v === "string" && INTEGER_TEXT.test(v))
+    return BigInt(v.trim());
+  return v;
 }
