@@ -13,6 +13,16 @@ export interface NdjsonWriterOptions {
 }
 
 /**
+ * Characters buffered across every writer in the process. A writer's own buffer is sized for one big
+ * table; a package with many tables (100 resources, their child tables) would otherwise hold up to a full
+ * buffer per table until the package ends, so memory grew with tables × rows. Past this total, every
+ * writer flushes.
+ */
+const SHARED_BUFFER_CHARS = 8 * 1024 * 1024;
+const buffering = new Set<NdjsonWriter>();
+let bufferedTotal = 0;
+
+/**
  * Appends JSON lines to `<dir>/<stem>.<n>.ndjson`, rotating by size. Writes are synchronous and buffered:
  * callers (the normalizer's row sink) are synchronous, and big sequential writes are what disks like.
  */
@@ -40,10 +50,17 @@ export class NdjsonWriter {
 
   /** One JSON document, without the trailing newline. */
   write(line: string): void {
+    if (this.buffered === 0) buffering.add(this);
     this.parts.push(line);
     this.buffered += line.length + 1;
+    bufferedTotal += line.length + 1;
     this.rows++;
     if (this.buffered >= this.bufferChars) this.flush();
+    else if (bufferedTotal >= SHARED_BUFFER_CHARS) NdjsonWriter.flushAll();
+  }
+
+  private static flushAll(): void {
+    for (const w of [...buffering]) w.flush();
   }
 
   private flush(): void {
@@ -57,6 +74,8 @@ export class NdjsonWriter {
     this.parts.push("");
     const chunk = this.parts.join("\n");
     this.parts = [];
+    bufferedTotal -= this.buffered;
+    buffering.delete(this);
     this.buffered = 0;
     this.fileBytes += writeSync(this.fd, chunk);
     if (this.fileBytes >= this.maxFileBytes) this.closeFile();
