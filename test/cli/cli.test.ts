@@ -205,7 +205,8 @@ describe("sluice command", () => {
       const again = await run(["run", "shop.yaml", "--full-refresh", "--log-format", "json"]);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain("dropping dataset shop_dataset");
-      expect(again.stdout).toMatch(/resources\s+180/);
+      // The summary too is one JSON object on stdout.
+      expect(JSON.parse(again.stdout)).toMatchObject({ tables: { resources: 180 } });
       const lines = again.stderr.split("\n").filter((l) => l !== "");
       expect(lines.length).toBeGreaterThan(2);
       for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
