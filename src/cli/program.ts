@@ -118,10 +118,15 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
 
   program
     .command("pipeline")
-    .description("Inspect or change a pipeline: info, show, trace, drop.")
+    .description("Inspect or change a pipeline: info, show, trace, drop, packages.")
     .argument("<name>", "pipeline name")
-    .addArgument(new Argument("<action>", "what to do").choices(["info", "show", "trace", "drop"]))
-    .argument("[targets...]", "show: a table name; drop: resource names")
+    .addArgument(
+      new Argument("<action>", "what to do").choices(["info", "show", "trace", "drop", "packages"]),
+    )
+    .argument(
+      "[targets...]",
+      "show: a table name; drop: resource names; packages: [retry <load_id> | drop <load_id...>]",
+    )
     .option(
       "--pipelines-dir <dir>",
       "pipeline working dirs (default: ~/.sluice/pipelines or $SLUICE_PIPELINES_DIR)",
@@ -129,6 +134,7 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
     .option("--rows <n>", "show: how many rows", "10")
     .option("--credentials <url>", "postgres pipelines: the connection URL (else the environment)")
     .option("--json", "machine-readable output")
+    .option("--all-failed", "packages drop: every failed package")
     .addHelpText(
       "after",
       `
@@ -136,13 +142,25 @@ Actions:
   info                 last loads, tables with row counts, destination, state
   show [table]         a table's columns and first rows (without a table: the list of tables)
   trace                the last run: stages, timings, requests, retries (no secrets)
-  drop <resource...>   drop the resources' tables and state; the next run loads them anew
+  drop <resource...>   drop the resources' tables and state (and packages not loaded); the next run
+                       loads them anew
+  packages             packages extracted but not loaded: pending and failed, with the reason
+  packages retry <id>  load a failed package now, exactly once (refused once a newer load committed)
+  packages drop <id…>  discard packages not loaded (or --all-failed); their data is extracted again
+
+Failed packages: a package the destination refuses is marked failed with the reason and set aside: the
+next run warns, extracts its data again (its state was never committed) and goes on. A transient failure
+(lost connection, full disk, lock) is retried once by the next run by itself. A failed package can be
+retried only while no newer load has committed since; after that it is superseded and can only be dropped.
 
 Examples:
   $ sluice pipeline analytics info
   $ sluice pipeline analytics show analytics_data --rows 5
   $ sluice pipeline analytics trace --json
-  $ sluice pipeline analytics drop analytics_data`,
+  $ sluice pipeline analytics drop analytics_data
+  $ sluice pipeline analytics packages
+  $ sluice pipeline analytics packages retry 1764629401.123456
+  $ sluice pipeline analytics packages drop --all-failed`,
     )
     .action(
       async (

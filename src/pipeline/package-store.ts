@@ -5,12 +5,31 @@ import type { PackageTable } from "../destinations/types.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 
 /**
- * new → normalized → loaded; only forward, each step written atomically. Records are normalized while they
- * are extracted, so a package is `new` until its normalized files, schema and state are all durable; a
- * package still `new` after a crash is discarded (its state was never committed, so the next extract reads
- * the same data again).
+ * new → normalized → loaded, or normalized → failed → loaded when a retry succeeds; each step written
+ * atomically. Records are normalized while they are extracted, so a package is `new` until its normalized
+ * files, schema and state are all durable; a package still `new` after a crash is discarded (its state was
+ * never committed, so the next extract reads the same data again). A package the destination refused is
+ * `failed`, with the reason: it is set aside, not retried on every run (see `Pipeline.run`).
  */
-export type PackageStatus = "new" | "normalized" | "loaded";
+export type PackageStatus = "new" | "normalized" | "failed" | "loaded";
+
+/** Why a package's load failed, as recorded in its manifest. */
+export interface PackageFailure {
+  /** sluice's message (names destination, table, column, value); no secrets. */
+  message: string;
+  code: string;
+  hint?: string;
+  /** The destination's own text, when it had one. */
+  detail?: string;
+  /** A lost connection, full disk or lock: the next run retries it once by itself. */
+  transient: boolean;
+  /** ISO time of the last failed attempt. */
+  failed_at: string;
+  /** Load attempts so far, all failed. */
+  attempts: number;
+  table?: string;
+  column?: string;
+}
 
 export interface ManifestResource {
   records: number;
@@ -24,6 +43,8 @@ export interface PackageManifest {
   created_at: string;
   updated_at: string;
   resources: { [name: string]: ManifestResource };
+  /** Set while the package is `failed`; kept (with the attempt count) once a retry loads it. */
+  failure?: PackageFailure;
   /** Per-table files (relative to the package dir) and row counts, once normalized. */
   tables?: PackageTable[];
   timings: { extract_ms?: number; normalize_ms?: number; load_ms?: number };
@@ -101,8 +122,15 @@ export class PackageStore {
     );
   }
 
+  /** Every package not loaded: new (incomplete), normalized (ready) and failed, oldest first. */
   pending(): PackageManifest[] {
     return this.list().filter((m) => m.status !== "loaded");
+  }
+
+  /** The state version a package commits with its data; null when its state file is missing. */
+  stateVersion(loadId: string): number | null {
+    const version = readJsonFile<{ version?: unknown }>(join(this.dir(loadId), PACKAGE_STATE))?.version;
+    return typeof version === "number" ? version : null;
   }
 
   remove(loadId: string): void {

@@ -19,6 +19,13 @@ import type { StoredSchema } from "../schema/types.js";
 import { schemaContentHash } from "../schema/version.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 import { crashPoint } from "./crash-points.js";
+import {
+  failureOf,
+  packageCommands,
+  packageLoadError,
+  retriesAutomatically,
+  setAsideWarning,
+} from "./failed-packages.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
 import { type NormalizeStageResult, PackageNormalizer } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
@@ -142,7 +149,7 @@ export class Pipeline {
       await this.syncFromDestination(client);
       for (const manifest of this.packages.pending()) {
         options.signal?.throwIfAborted();
-        if (manifest.status !== "normalized") {
+        if (manifest.status === "new") {
           // Extraction never finished: its state was not committed, so the next extract reads the same data.
           this.logger.info(`discarding incomplete package ${manifest.load_id}`, {
             load_id: manifest.load_id,
@@ -150,7 +157,20 @@ export class Pipeline {
           this.packages.remove(manifest.load_id);
           continue;
         }
-        this.logger.info(`completing pending package ${manifest.load_id}`, { load_id: manifest.load_id });
+        if (manifest.status === "failed") {
+          const safe = this.loadIsSafe(manifest);
+          if (!retriesAutomatically(manifest, safe)) {
+            // Retrying a refusal on every run is what kept pipelines stuck: set it aside, say how to fix.
+            this.logger.warn(setAsideWarning(this.pipelineName, manifest, !safe), {
+              load_id: manifest.load_id,
+            });
+            continue;
+          }
+          this.logger.info(`retrying package ${manifest.load_id} once: its load failed transiently`, {
+            load_id: manifest.load_id,
+          });
+        } else
+          this.logger.info(`completing pending package ${manifest.load_id}`, { load_id: manifest.load_id });
         info.packages.push(await this.finishPackage(client, manifest, true, info));
       }
       if (resources.length > 0) {
@@ -204,15 +224,73 @@ export class Pipeline {
   }
 
   /**
-   * Drops resources' tables (children included) and their state, committed to the destination like a
-   * load; without resources, drops the whole dataset, the state and the packages.
+   * Packages not loaded (new, normalized, failed), oldest first, each with whether loading it now is safe:
+   * false once a newer load has committed (its data was extracted again; see failed-packages.ts).
    */
-  async drop(options: DropOptions = {}): Promise<{ tables: string[] }> {
+  pendingPackages(): Array<{ manifest: PackageManifest; loadable: boolean }> {
+    return this.packages
+      .pending()
+      .map((manifest) => ({ manifest, loadable: manifest.status !== "new" && this.loadIsSafe(manifest) }));
+  }
+
+  /**
+   * Loads one failed (or pending) package now, exactly once. Refused when a newer load has committed
+   * since the package was extracted: loading it then would duplicate or roll back rows and state.
+   */
+  async retryPackage(loadId: string): Promise<PackageInfo> {
     return this.withLockedClient(async (client) => {
+      const manifest = this.requirePending(loadId);
+      if (manifest.status === "new")
+        throw new SluiceError(`Package ${loadId} is incomplete: its extraction never finished`, {
+          code: "PACKAGE_INCOMPLETE",
+          hint: `Nothing of it can be loaded; drop it (\`${packageCommands(this.pipelineName, loadId).drop}\`) or let the next run discard it.`,
+        });
+      await this.syncFromDestination(client);
+      if (!this.loadIsSafe(manifest) && !(await client.isLoaded(loadId)))
+        throw new SluiceError(
+          `Package ${loadId} cannot be loaded: a newer load has committed since it was extracted`,
+          {
+            code: "PACKAGE_SUPERSEDED",
+            hint: `Its state was never committed, so that newer run extracted its data again; loading it now would load rows twice or roll state back. Drop it: \`${packageCommands(this.pipelineName, loadId).drop}\`.`,
+          },
+        );
+      this.logger.info(`retrying package ${loadId}`, { load_id: loadId });
+      return this.finishPackage(client, manifest, true, blankInfo(this));
+    });
+  }
+
+  /**
+   * Deletes packages that are not loaded: the given ones, or every failed one. Their state was never
+   * committed, so the next run extracts their data again. Returns the manifests removed.
+   */
+  dropPackages(which: { loadIds: readonly string[] } | { allFailed: true }): PackageManifest[] {
+    const release = acquireRunLock(this.workingDir, this.pipelineName);
+    try {
+      const targets =
+        "allFailed" in which
+          ? this.packages.pending().filter((m) => m.status === "failed")
+          : which.loadIds.map((id) => this.requirePending(id));
+      for (const m of targets) this.packages.remove(m.load_id);
+      return targets;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Drops resources' tables (children included) and their state, committed to the destination like a
+   * load, and every package not loaded; without resources, drops the whole dataset, the state and the
+   * packages.
+   */
+  async drop(options: DropOptions = {}): Promise<{ tables: string[]; packages: string[] }> {
+    return this.withLockedClient(async (client) => {
+      // Every package not loaded was extracted against the state this drop replaces: loading one later
+      // would bring back the dropped rows and cursors. Their data is extracted again by the next run.
+      const packages = this.packages.pending().map((m) => m.load_id);
       if (options.resources === undefined) {
         const schema = this.local.readSchema();
         await this.wipe(client);
-        return { tables: Object.keys(schema?.tables ?? {}) };
+        return { tables: Object.keys(schema?.tables ?? {}), packages };
       }
       await this.syncFromDestination(client);
       const names = new Set(options.resources);
@@ -245,8 +323,32 @@ export class Pipeline {
         this.local.writeSchema(nextSchema);
       }
       this.local.writeState(nextState);
-      return { tables };
+      for (const id of packages) this.packages.remove(id);
+      return { tables, packages };
     });
+  }
+
+  /** A package not yet loaded, or an error naming the ones there are. */
+  private requirePending(loadId: string): PackageManifest {
+    // Load ids are numbers (see PackageStore.newLoadId); anything else could point outside the packages dir.
+    const manifest = /^\d+(\.\d+)?$/.test(loadId) ? this.packages.read(loadId) : null;
+    if (manifest !== null && manifest.status !== "loaded") return manifest;
+    const pending = this.packages.pending().map((m) => `${m.load_id} (${m.status})`);
+    throw new SluiceError(
+      manifest === null
+        ? `Pipeline "${this.pipelineName}" has no package ${loadId}`
+        : `Package ${loadId} of pipeline "${this.pipelineName}" is already loaded`,
+      {
+        code: manifest === null ? "PACKAGE_UNKNOWN" : "PACKAGE_LOADED",
+        hint: `Packages not loaded: ${pending.join(", ") || "(none)"}; list them with \`sluice pipeline ${this.pipelineName} packages\`.`,
+      },
+    );
+  }
+
+  /** Whether no load has committed since this package was extracted (its state version is still ahead). */
+  private loadIsSafe(manifest: PackageManifest): boolean {
+    const version = this.packages.stateVersion(manifest.load_id);
+    return version !== null && version > (this.local.readState()?.version ?? 0);
   }
 
   /** Runs `work` holding the pipeline's run lock and a destination client; both are released however it ends. */
@@ -405,9 +507,20 @@ export class Pipeline {
     info: LoadInfo,
   ): Promise<PackageInfo> {
     const loadId = manifest.load_id;
-    const pkg = this.toLoadPackage(manifest);
     this.emit({ type: "stage_start", stage: "load", loadId });
-    const outcome = await loadPackage(client, pkg, this.logger, { beforeCommit: () => crashPoint("load") });
+    let pkg: LoadPackage;
+    let outcome: Awaited<ReturnType<typeof loadPackage>>;
+    try {
+      pkg = this.toLoadPackage(manifest);
+      outcome = await loadPackage(client, pkg, this.logger, { beforeCommit: () => crashPoint("load") });
+    } catch (err) {
+      // Nothing was committed (one transaction): record why, so the next run sets it aside instead of
+      // failing the same way forever.
+      manifest.status = "failed";
+      manifest.failure = failureOf(err, manifest.failure);
+      this.packages.write(manifest);
+      throw packageLoadError(this.pipelineName, manifest, err);
+    }
     crashPoint("committed");
     manifest.status = "loaded";
     manifest.timings.load_ms = outcome.ms;
@@ -438,6 +551,20 @@ export class Pipeline {
       tables: manifest.tables.map((t) => ({ ...t, files: t.files.map((f) => join(dir, f)) })),
     };
   }
+}
+
+/** A LoadInfo for work outside `run` (a retried package). */
+function blankInfo(p: Pipeline): LoadInfo {
+  return {
+    pipelineName: p.pipelineName,
+    datasetName: p.datasetName,
+    destination: { name: p.destination.name, location: p.destinationLocation },
+    loadIds: [],
+    packages: [],
+    rowCounts: {},
+    records: {},
+    timings: { extractMs: 0, normalizeMs: 0, loadMs: 0, totalMs: 0 },
+  };
 }
 
 function toResources(input: Source | Resource | readonly Resource[]): readonly Resource[] {

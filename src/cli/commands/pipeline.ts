@@ -13,9 +13,10 @@ export interface PipelineFlags {
   rows?: string;
   json?: boolean;
   credentials?: string;
+  allFailed?: boolean;
 }
 
-/** `sluice pipeline <name> info|show|trace|drop`. */
+/** `sluice pipeline <name> info|show|trace|drop|packages`. */
 export async function pipelineCommand(
   name: string,
   action: string,
@@ -79,6 +80,11 @@ export async function pipelineCommand(
     return EXIT.ok;
   }
 
+  if (action === "packages") {
+    const { packagesCommand } = await import("./packages.js");
+    return packagesCommand(p, targets, flags, out);
+  }
+
   if (action === "drop") {
     if (targets.length === 0)
       throw new UsageError(
@@ -93,10 +99,14 @@ export async function pipelineCommand(
         `Pipeline "${name}" has no resource ${unknown.join(", ")}`,
         `its resources: ${[...known].join(", ") || "(none loaded yet)"}`,
       );
-    const { tables } = await p.drop({ resources: targets });
+    const { tables, packages } = await p.drop({ resources: targets });
     out(
       `Dropped ${tables.length} table${tables.length === 1 ? "" : "s"} (${tables.join(", ")}) and the state of ${targets.join(", ")}.\n`,
     );
+    if (packages.length > 0)
+      out(
+        `Dropped ${packages.length} package${packages.length === 1 ? "" : "s"} not loaded (${packages.join(", ")}): extracted against the old state, ${packages.length === 1 ? "it" : "they"} would bring the dropped data back.\n`,
+      );
     out(`The next \`sluice run\` loads ${targets.length === 1 ? "it" : "them"} from scratch.\n`);
     return EXIT.ok;
   }

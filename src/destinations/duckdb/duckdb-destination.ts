@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { StoredSchema } from "../../schema/types.js";
+import type { LoadStep } from "../load-error.js";
 import { qualified, quoteIdent } from "../sql/sql-dialect.js";
 import { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from "../sql/system-tables.js";
 import type {
@@ -12,6 +13,7 @@ import type {
   PipelineState,
 } from "../types.js";
 import { DuckdbConnection } from "./duckdb-connection.js";
+import { translateDuckdbError } from "./duckdb-load-error.js";
 import { commitPackageDuckdb, createSystemTables, existingColumns } from "./duckdb-loader.js";
 import { DUCKDB_MAX_IDENTIFIER_LENGTH } from "./duckdb-sql.js";
 
@@ -102,7 +104,16 @@ class DuckdbClient implements DestinationClient {
 
   async commitPackage(pkg: LoadPackage): Promise<void> {
     await this.initialize();
-    await commitPackageDuckdb(this.conn, this.dataset, pkg, this.ctx.logger);
+    const step: LoadStep = {};
+    try {
+      await commitPackageDuckdb(this.conn, this.dataset, pkg, this.ctx.logger, step);
+    } catch (err) {
+      throw translateDuckdbError(
+        err,
+        { loadId: pkg.loadId, dataset: this.dataset, schema: pkg.schema },
+        step,
+      );
+    }
   }
 
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {

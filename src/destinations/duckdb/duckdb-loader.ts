@@ -1,5 +1,6 @@
 import type { Logger } from "../../core/logger.js";
 import type { TableSchema } from "../../schema/types.js";
+import type { LoadStep } from "../load-error.js";
 import { migrateTableSql } from "../sql/ddl-sql.js";
 import { qualified, quoteIdent } from "../sql/sql-dialect.js";
 import {
@@ -46,12 +47,14 @@ export async function createSystemTables(conn: DuckdbConnection, dataset: string
 /**
  * Everything one package does to the database, inside one transaction: migrate tables, scan the package
  * files (DuckDB parses the NDJSON itself), apply each tree's write disposition, record load, state, schema.
+ * `step` follows the table being written, so a refusal can name it and find the record in its files.
  */
 export async function commitPackageDuckdb(
   conn: DuckdbConnection,
   dataset: string,
   pkg: LoadPackage,
   logger: Logger,
+  step: LoadStep = {},
 ): Promise<void> {
   const plans = planTrees(pkg.schema, pkg.tables, logger);
   const loadTime = new Date().toISOString();
@@ -71,6 +74,8 @@ export async function commitPackageDuckdb(
             { name: C_STAGING_ROW, data_type: "bigint", nullable: true },
           ]);
           const name = `_sluice_stg_${stagingSeq++}`;
+          step.table = table.name;
+          step.files = entry.files;
           await conn.run(`CREATE TEMP TABLE ${quoteIdent(name)} AS SELECT * FROM ${scan}`);
           staged.push(name);
           sources.set(table.name, quoteIdent(name));
@@ -84,11 +89,30 @@ export async function commitPackageDuckdb(
         loadId: pkg.loadId,
         loadTime,
       });
-      for (const sql of statements) await conn.run(sql);
+      for (const sql of statements) {
+        locateStatement(step, sql, dataset, plan);
+        await conn.run(sql);
+      }
     }
+    delete step.table;
+    delete step.files;
     for (const name of staged) await conn.run(`DROP TABLE ${quoteIdent(name)}`);
     await recordLoad(conn, dataset, pkg, loadTime);
   });
+}
+
+/** The table a disposition statement writes (`INSERT INTO`, `DELETE FROM`, `UPDATE` target) and its files. */
+function locateStatement(step: LoadStep, sql: string, dataset: string, plan: TreePlan): void {
+  for (const table of [plan.root, ...plan.descendants]) {
+    const target = qualified(dataset, table.name);
+    if (
+      ![`INSERT INTO ${target} `, `DELETE FROM ${target}`, `UPDATE ${target} `].some((p) => sql.startsWith(p))
+    )
+      continue;
+    step.table = table.name;
+    step.files = plan.packageTables.get(table.name)?.files ?? [];
+    return;
+  }
 }
 
 async function migrate(

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
+import type { LoadStep } from "../load-error.js";
 import { migrateTableSql } from "../sql/ddl-sql.js";
 import { C_STAGING_ROW, ENGINE_VERSION } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
@@ -22,6 +23,7 @@ import {
   type PostgresCredentials,
   resolveCredentials,
 } from "./postgres-connection.js";
+import { translatePostgresError } from "./postgres-load-error.js";
 import { copyNdjsonFiles } from "./postgres-loader.js";
 import {
   LOADS_TABLE,
@@ -83,6 +85,8 @@ class PostgresClient implements DestinationClient {
   private readonly schema: string;
   private readonly logger: Logger;
   private stageCounter = 0;
+  /** The table the commit is writing, so a refusal can name it and find the record in its files. */
+  private step: LoadStep = {};
 
   constructor(
     private readonly client: pg.Client,
@@ -133,6 +137,7 @@ class PostgresClient implements DestinationClient {
 
   async commitPackage(pkg: LoadPackage): Promise<void> {
     const started = Date.now();
+    this.step = {};
     const plans = planTrees(pkg.schema, pkg.tables, this.logger);
     // One timestamp for the whole load: `_sluice_loads.inserted_at` and scd2 validity boundaries.
     const loadTime = new Date().toISOString();
@@ -146,15 +151,10 @@ class PostgresClient implements DestinationClient {
         await this.recordLoad(pkg, loadTime);
       });
     } catch (err) {
-      if (err instanceof SluiceError) throw err;
-      const e = err as { message?: string; where?: string; code?: string };
-      throw new SluiceError(
-        `PostgreSQL rejected load ${pkg.loadId} into schema "${this.schema}": ${e.message ?? String(err)}${e.where ? ` (${e.where.split("\n")[0]})` : ""}`,
-        {
-          code: "DESTINATION_LOAD",
-          hint: "Nothing of this load was committed and its package stays pending: fix the cause (data type, permissions, disk) and rerun.",
-          cause: err,
-        },
+      throw translatePostgresError(
+        err,
+        { loadId: pkg.loadId, dataset: this.schema, schema: pkg.schema },
+        this.step,
       );
     }
     this.logger.debug("package committed", { load_id: pkg.loadId, ms: Date.now() - started });
@@ -192,6 +192,7 @@ class PostgresClient implements DestinationClient {
       }
       for (const t of tables) {
         const entry = withRows(t);
+        if (entry !== undefined) this.step = { table: t.name, files: entry.files };
         if (entry !== undefined)
           await copyNdjsonFiles(
             this.client,
@@ -207,6 +208,7 @@ class PostgresClient implements DestinationClient {
       const entry = withRows(t);
       if (entry === undefined) continue;
       const stage = `_sluice_stg_${++this.stageCounter}`;
+      this.step = { table: t.name, files: entry.files };
       await this.client.query(
         `CREATE TEMP TABLE ${quoteIdent(stage)} (LIKE ${qualified(this.schema, t.name)}) ON COMMIT DROP`,
       );
@@ -229,7 +231,11 @@ class PostgresClient implements DestinationClient {
       loadId: pkg.loadId,
       loadTime,
     });
-    for (const sql of statements) await this.client.query(sql);
+    for (const sql of statements) {
+      this.step = statementStep(sql, plan, (name) => qualified(this.schema, name));
+      await this.client.query(sql);
+    }
+    this.step = {};
   }
 
   private async recordLoad(pkg: LoadPackage, loadTime: string): Promise<void> {
@@ -323,4 +329,14 @@ class PostgresClient implements DestinationClient {
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }
+}
+
+/** The table a disposition statement writes (`INSERT INTO`, `DELETE FROM`, `UPDATE` target) and its files. */
+function statementStep(sql: string, plan: TreePlan, target: (table: string) => string): LoadStep {
+  for (const table of [plan.root, ...plan.descendants]) {
+    const t = target(table.name);
+    if ([`INSERT INTO ${t} `, `DELETE FROM ${t}`, `UPDATE ${t} `].some((p) => sql.startsWith(p)))
+      return { table: table.name, files: plan.packageTables.get(table.name)?.files ?? [] };
+  }
+  return { table: plan.root.name };
 }
