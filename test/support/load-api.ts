@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RestApiConfigInput } from "../../src/sources/rest_api/index.js";
 
 /**
  * A loopback API for the load test: `/r/<n>?page=<p>` serves `pages` pages of `perPage` records for each
@@ -127,7 +128,7 @@ export async function startLoadApi(options: LoadApiOptions): Promise<LoadApi> {
 }
 
 /** A config with one page-number resource per API resource, all into their own tables. */
-export function loadApiConfig(baseUrl: string, resources: number): Record<string, unknown> {
+export function loadApiConfig(baseUrl: string, resources: number): RestApiConfigInput {
   return {
     client: { base_url: baseUrl },
     resource_defaults: {
