@@ -210,7 +210,9 @@ export class RestClient {
   async *paginate(spec: RequestSpec, opts: PaginateOptions = {}): AsyncGenerator<Page> {
     const req = prepareRequest(this.baseUrl, spec);
     const ctx = this.context(opts, req);
-    const log = opts.resource ? this.logger.child({ resource: opts.resource }) : this.logger;
+    // The run's logger when the caller has one: a source built without a logger still warns the user.
+    const base = opts.logger ?? this.logger;
+    const log = opts.resource ? base.child({ resource: opts.resource }) : base;
     const paginator = createPaginator(opts.paginator, (type, reason) =>
       log.info(`paginator detected: ${type}`, { reason }),
     );
@@ -415,7 +417,10 @@ export class RestClient {
       if (status < 200 || status >= 300)
         throw new HttpError(STATUS_CODES[status] ?? "request failed", errorDetails());
       if (notJson) {
-        throw new HttpError("the body is not JSON", errorDetails(), "HTTP_NOT_JSON");
+        const declared = /json/i.test(headerString(response.headers["content-type"]) ?? "");
+        // A body announced as JSON that does not parse was most often cut off on the way.
+        const what = declared ? "the body is not valid JSON (cut off or malformed)" : "the body is not JSON";
+        throw new HttpError(what, errorDetails(), "HTTP_NOT_JSON");
       }
       // The parsed body is what callers use; dropping the text halves what a page keeps alive.
       response.text = undefined;

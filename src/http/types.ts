@@ -167,6 +167,8 @@ export interface PaginateOptions {
   retry?: Partial<RetryPolicy>;
   /** Resource name, for messages. */
   resource?: string;
+  /** Where pagination warnings go (the run's logger); default the client's. */
+  logger?: Logger;
   /** Override of the client's auth for this endpoint (dlt allows endpoint-level auth). */
   auth?: AuthConfig;
   signal?: AbortSignal;

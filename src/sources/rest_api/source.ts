@@ -187,6 +187,7 @@ function endpointResource(
     const opts: PaginateOptions = {
       resource: name,
       signal: ctx.signal,
+      logger: ctx.logger,
       onRetry: () => {
         ctx.metrics.retries++;
         ctx.metrics.requests++;
