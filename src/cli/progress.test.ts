@@ -84,6 +84,21 @@ describe("live block on a narrow terminal", () => {
     expect(frames.length).toBeGreaterThan(2);
   });
 
+  it("keeps the word saying how a resource ended when the numbers are cut", () => {
+    const out = sink();
+    const p = new ProgressReporter({ stream: out.stream, live: true, now: () => 1000, columns: () => 30 });
+    p.setStage("extract");
+    p.resource("things").seenRecords = 70;
+    p.stop("interrupted");
+    const last = out
+      .text()
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(last.at(-2)).toMatch(/(^|J)extract 0 ms interrupted$/);
+    expect(last.at(-1)).toMatch(/^ {2}things .*… {2}interrupted$/);
+    expect(cellWidth(last.at(-1)!)).toBeLessThan(30);
+  });
+
   it('labels resources still running when the run is interrupted "interrupted", never "done"', () => {
     let now = 0;
     const out = sink();

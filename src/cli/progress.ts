@@ -120,6 +120,7 @@ export class ProgressReporter {
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private endedAs: ResourceOutcome | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: ProgressOptions) {
@@ -187,6 +188,7 @@ export class ProgressReporter {
     this.timer = undefined;
     if (this.stopped) return;
     const unfinished = this.endUnfinished(outcome);
+    this.endedAs = outcome;
     if (this.options.live) {
       this.redraw();
       this.drawnLines = 0;
@@ -260,11 +262,17 @@ export class ProgressReporter {
     const now = this.now();
     const snaps = [...this.resources.values()].map((p) => snapshot(p, now));
     const width = Math.max(0, ...snaps.map((s) => s.name.length));
-    const stageLine = `${this.stage} ${formatDuration(now - this.stageStartedAt)}`;
+    const ended = this.endedAs !== undefined && this.endedAs !== "done" ? ` ${this.endedAs}` : "";
+    const stageLine = `${this.stage} ${formatDuration(now - this.stageStartedAt)}${ended}`;
     const columns = this.options.columns?.();
-    return [stageLine, ...snaps.map((s) => `  ${describeProgress(s, width)}`)].map((l) =>
-      truncateLine(l, columns),
-    );
+    // How a resource ended is the one word that must survive a narrow terminal: cut the numbers instead.
+    const resourceLine = (s: ProgressSnapshot): string => {
+      const body = `  ${describeProgress({ ...s, done: false }, width)}`;
+      if (!s.done) return truncateLine(body, columns);
+      const label = `  ${s.outcome ?? "done"}`;
+      return `${truncateLine(body, columns === undefined ? undefined : Math.max(2, columns - label.length))}${label}`;
+    };
+    return [truncateLine(stageLine, columns), ...snaps.map(resourceLine)];
   }
 
   private clear(): void {
