@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { LoadInfo } from "../pipeline/index.js";
+import { formatSummary, formatSummaryJson } from "./summary.js";
+
+function info(records: Record<string, number>, rowCounts: Record<string, number>): LoadInfo {
+  return {
+    pipelineName: "gh",
+    datasetName: "gh_dataset",
+    destination: { name: "duckdb", location: "/tmp/gh.duckdb" },
+    loadIds: ["1"],
+    packages: [],
+    rowCounts,
+    records,
+    timings: { extractMs: 1, normalizeMs: 1, loadMs: 1, totalMs: 3 },
+  };
+}
+
+describe("end-of-run summary", () => {
+  it("names every resource that produced 0 records, so an empty load is never silent", () => {
+    const text = formatSummary(info({ issues: 0, users: 3, labels: 0 }, { users: 3 }), [], "/t/trace.json");
+    expect(text).toContain("issues: 0 records — check data_selector / filters");
+    expect(text).toContain("labels: 0 records — check data_selector / filters");
+    expect(text).not.toContain("users: 0 records");
+    const json = JSON.parse(formatSummaryJson(info({ issues: 0, users: 3 }, { users: 3 }), [], "/t"));
+    expect(json).toMatchObject({ level: "warn", empty_resources: ["issues"] });
+  });
+
+  it("says nothing of the kind when every resource produced records", () => {
+    const text = formatSummary(info({ users: 3 }, { users: 3 }), [], "/t/trace.json");
+    expect(text).not.toContain("0 records");
+    expect(JSON.parse(formatSummaryJson(info({ users: 3 }, { users: 3 }), [], "/t"))).not.toHaveProperty(
+      "empty_resources",
+    );
+  });
+});
