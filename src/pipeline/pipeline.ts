@@ -367,7 +367,10 @@ export class Pipeline {
   }
 
   private async wipe(client: DestinationClient): Promise<void> {
-    this.logger.info(`dropping dataset ${this.datasetName} and the pipeline state`);
+    const pending = this.packages.pending().length;
+    this.logger.info(
+      `dropping dataset ${this.datasetName} and the pipeline state${pending > 0 ? `, and ${pending} package${pending === 1 ? "" : "s"} not loaded` : ""}`,
+    );
     await client.dropTables([], { all: true });
     await client.initialize();
     this.packages.removeAll();

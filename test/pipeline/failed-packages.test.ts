@@ -277,6 +277,19 @@ describe("a package PostgreSQL refuses", () => {
         { id: "1", note: "a" },
         { id: "2", note: null },
       ]);
+
+      // A column narrowed in the destination: COPY names the line, the column and the value.
+      await admin.query(`ALTER TABLE "${dataset}".orders ALTER COLUMN amount TYPE integer`);
+      const narrow = (await p
+        .run(orders([{ id: 3, amount: 5_000_000_000 }]))
+        .catch((e: unknown) => e)) as Error;
+      expect(narrow.message.split("\n")[0]).toMatch(
+        /^postgres refused load \S+: table "orders", column "amount": value 5000000000 does not fit the column's type in the destination \(sluice expects bigint\)/,
+      );
+      expect(narrow.message).toContain("record: id=3");
+      expect((narrow as { hint?: string }).hint).toContain(
+        `ALTER TABLE "${dataset}"."orders" ALTER COLUMN "amount" TYPE bigint`,
+      );
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS "${dataset}" CASCADE`);
     }

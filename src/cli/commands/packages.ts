@@ -106,6 +106,12 @@ function list(p: Pipeline, flags: PackagesFlags, out: (s: string) => void): numb
       if (f.hint !== undefined) lines.push(`  fix:     ${f.hint}`);
     }
   }
+  const loadable = pending.filter((x) => x.manifest.status === "failed" && x.loadable);
+  if (loadable.length > 1)
+    lines.push(
+      "",
+      `The ${loadable.length} loadable failed packages were extracted from the same committed state and hold the same data: load one (the newest has the freshest); the others are then superseded.`,
+    );
   lines.push(
     "",
     `Load one: sluice pipeline ${name} packages retry <load_id>`,

@@ -1,4 +1,5 @@
 import { createLogger, jsonSink, textSink } from "../../core/logger.js";
+import type { Pipeline } from "../../pipeline/index.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -131,6 +132,7 @@ export async function pipelineCommand(
         `destination: ${p.destination.name} ${p.destinationLocation}`,
         `dataset:     ${p.datasetName}`,
         ...lastRun(p.workingDir),
+        ...notLoaded(p),
         "",
         loads.length > 0
           ? textTable(
@@ -250,4 +252,16 @@ function lastRun(workingDir: string): string[] {
   const trace = readTrace(workingDir);
   if (!trace) return [];
   return [`last run:    ${trace.status} at ${trace.finished_at} after ${formatDuration(trace.duration_ms)}`];
+}
+
+/** Packages waiting or failed: info points at `packages` so a failure is never out of sight. */
+function notLoaded(p: Pipeline): string[] {
+  const pending = p.pendingPackages();
+  if (pending.length === 0) return [];
+  const failed = pending.filter((x) => x.manifest.status === "failed").length;
+  const parts = [
+    ...(failed > 0 ? [`${failed} failed`] : []),
+    ...(pending.length > failed ? [`${pending.length - failed} pending`] : []),
+  ];
+  return [`packages:    ${parts.join(", ")} (sluice pipeline ${p.pipelineName} packages)`];
 }

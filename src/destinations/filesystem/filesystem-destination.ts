@@ -4,6 +4,7 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import { SluiceError } from "../../core/errors.js";
 import { recordToJson } from "../../core/record-json.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
+import { destinationLoadError, type LoadErrorKind } from "../load-error.js";
 import type {
   Destination,
   DestinationCapabilities,
@@ -148,7 +149,11 @@ class FilesystemClient implements DestinationClient {
           code: "PACKAGE_CORRUPT",
           hint: "The load package is damaged; drop the pending package and rerun.",
         });
-      files[t.table] = await this.writeTable(pkg.loadId, schema, t.files);
+      try {
+        files[t.table] = await this.writeTable(pkg.loadId, schema, t.files);
+      } catch (err) {
+        throw this.writeError(err, pkg, t.table);
+      }
     }
 
     for (const root of replacedRoots(pkg)) {
@@ -176,6 +181,31 @@ class FilesystemClient implements DestinationClient {
       files,
     };
     await writeFileAtomic(this.markerPath(pkg.loadId), JSON.stringify(marker));
+  }
+
+  /** A failed file write as sluice's own error: the table, the folder, and whether a retry may help. */
+  private writeError(err: unknown, pkg: LoadPackage, table: string): SluiceError {
+    if (err instanceof SluiceError) return err;
+    const errno = (err as NodeJS.ErrnoException).code ?? "";
+    const kind: LoadErrorKind = ["ENOSPC", "EIO", "EMFILE", "ENFILE", "EBUSY", "EAGAIN"].includes(errno)
+      ? "transient"
+      : ["EACCES", "EPERM", "EROFS"].includes(errno)
+        ? "permission"
+        : "other";
+    return destinationLoadError(
+      {
+        destination: "filesystem",
+        loadId: pkg.loadId,
+        dataset: this.ctx.datasetName,
+        kind,
+        table,
+        raw: `${err instanceof Error ? err.message : String(err)} (writing ${this.dir(table)})`,
+        ...(errno === "" ? {} : { dbCode: errno }),
+      },
+      {},
+      pkg.schema,
+      err,
+    );
   }
 
   private async writeTable(
