@@ -144,12 +144,14 @@ export async function runCommand(
   // progress finishes), then write the trace, release the lock and report once. A second signal while
   // that happens ends the process at once, still leaving the trace and no lock behind.
   const signals = watchSignals({
-    onFirst: (sig) => logger.debug(`${sig} received: stopping the run`),
+    onFirst: (sig) =>
+      logger.info(`${sig} received: stopping cleanly (send it again to stop at once)`, { signal: sig }),
     onSecond: (sig) => {
       progress.stop("interrupted");
+      const first = signals.received() ?? sig;
       const err = new InterruptedError(
-        signals.received() ?? sig,
-        `interrupted by ${signals.received() ?? sig}, then ${sig} again: stopped at once`,
+        sig,
+        `interrupted by ${first}, then ${sig}${sig === first ? " again" : ""} while stopping: stopped at once`,
         "run the same command again: an unfinished package is discarded or completed, nothing is loaded twice",
       );
       trace("interrupted", undefined, err);
