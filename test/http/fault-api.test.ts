@@ -234,6 +234,15 @@ describe("fault-injecting API → pipeline → DuckDB", () => {
   });
 });
 
+describe("the response size bound", () => {
+  it("a declared Content-Length beyond max_response_bytes fails before the body is read", async () => {
+    await expectCleanFailure(config("/ok/items", { max_response_bytes: 200 }), [
+      /\/ok\/items\?offset=0/,
+      /larger than 200 bytes \(client\.max_response_bytes = 200\)/,
+    ]);
+  });
+});
+
 describe("endless paging shapes → pipeline → DuckDB", () => {
   const stopWarning = (page: number) => new RegExp(`resource "items": pagination stopped at page ${page}: `);
 
