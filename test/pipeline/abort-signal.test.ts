@@ -41,6 +41,21 @@ describe("pipeline.run with an AbortSignal", () => {
     expect(await sb.count("items")).toBe(500);
   });
 
+  it("an abort while a package loads lets that load finish: all of it is committed, nothing half-loaded", async () => {
+    sb = pipelineSandbox();
+    const controller = new AbortController();
+    const p = sb.make("during_load", {
+      progress: (e) => {
+        if (e.type === "stage_start" && e.stage === "load") controller.abort(new Error("late"));
+      },
+    });
+    const info = await p.run(paged(20), { signal: controller.signal });
+    expect(controller.signal.aborted).toBe(true);
+    expect(info.rowCounts).toEqual({ items: 200 });
+    expect(await sb.count("items")).toBe(200);
+    expect(p.listPackages().filter((m) => m.status !== "loaded")).toEqual([]);
+  });
+
   it("an already aborted signal stops the run before it extracts anything", async () => {
     sb = pipelineSandbox();
     const p = sb.make("pre");
