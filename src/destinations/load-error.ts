@@ -140,6 +140,9 @@ export function destinationLoadError(
       : {}),
   };
   const value = printableValue(column, facts.value);
+  if (value === MASK && typeof facts.value === "string" && facts.value !== "")
+    // The database's own text echoes the value too.
+    withColumn.raw = withColumn.raw.split(facts.value).join(MASK);
   const record = located === undefined ? undefined : describeRecord(located.row, facts.table, schema);
   const where = [
     facts.table === undefined ? `dataset "${facts.dataset}"` : `table "${facts.table}"`,
@@ -152,7 +155,7 @@ export function destinationLoadError(
     lines.push(
       `  record: ${record.keys.join(", ") || "(no key)"}${record.fields.length > 0 ? ` (fields: ${record.fields.join(", ")})` : ""}`,
     );
-  lines.push(`  ${facts.destination} said: ${oneLine(facts.raw)}`);
+  lines.push(`  ${facts.destination} said: ${oneLine(withColumn.raw)}`);
   return new DestinationLoadError(lines.join("\n"), {
     facts: withColumn,
     hint: fixFor(withColumn),

@@ -1,7 +1,10 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ResourceHints } from "../../src/core/resource.js";
 import { type Resource, resource } from "../../src/core/resource.js";
+import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
 import { duckdb } from "../../src/destinations/duckdb/duckdb-destination.js";
 import { translateDuckdbError } from "../../src/destinations/duckdb/duckdb-load-error.js";
 import { postgresDestination } from "../../src/destinations/postgres/postgres-destination.js";
@@ -173,6 +176,50 @@ describe("a package the destination refuses (DuckDB)", () => {
     );
   });
 
+  it("reads DuckDB's JSON transform error (the issue's integer beyond int64): column and record from the file line", async () => {
+    const file = join(sb.dir, "t0.ndjson");
+    writeFileSync(file, '{"id":6,"big":1}\n{"id":7,"big":12345678901234567890}\n');
+    const conn = await DuckdbConnection.open(":memory:");
+    const raw = await conn
+      .query(
+        `SELECT * FROM read_json(['${file}'], format = 'newline_delimited', columns = {'id': 'BIGINT', 'big': 'BIGINT'})`,
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    conn.close();
+    expect(String(raw)).toContain("JSON transform error");
+    const schema = {
+      name: "s",
+      version: 1,
+      version_hash: "h",
+      tables: {
+        orders: {
+          name: "orders",
+          resource: "orders",
+          write_disposition: "append" as const,
+          columns: {
+            id: { name: "id", data_type: "bigint" as const, nullable: false, primary_key: true },
+            big: { name: "big", data_type: "bigint" as const, nullable: true },
+          },
+        },
+      },
+    };
+    const e = translateDuckdbError(
+      raw,
+      { loadId: "1.5", dataset: "ds", schema },
+      { table: "orders", files: [file] },
+    );
+    const [head, record] = e.message.split("\n");
+    expect(head).toBe(
+      'duckdb refused load 1.5: table "orders", column "big": value 12345678901234567890 does not fit the column\'s type in the destination (sluice expects BIGINT)',
+    );
+    expect(record).toBe("  record: id=7 (fields: id, big)");
+    expect(e.hint).toContain('columns: {big: {data_type: "text"}} or "decimal"');
+    expect(e.message).not.toContain("bug in sluice");
+  });
+
   it("masks the value of a secret-looking column", async () => {
     const p = sb.make("orders");
     await p.run(orders([{ id: 1, api_token: 10 }]));
@@ -181,7 +228,9 @@ describe("a package the destination refuses (DuckDB)", () => {
       .run(orders([{ id: 2, api_token: 5_000_000_001 }]))
       .catch((e: unknown) => e)) as Error;
     expect(err.message).toContain('column "api_token": value *** does not fit');
-    expect(err.message.split("\n").slice(0, 2).join("\n")).not.toContain("5000000001");
+    expect(err.message).not.toContain("5000000001");
+    const [failed] = p.pendingPackages();
+    expect(JSON.stringify(failed?.manifest.failure)).not.toContain("5000000001");
   });
 });
 

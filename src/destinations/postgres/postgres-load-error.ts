@@ -65,7 +65,9 @@ export function translatePostgresError(
   if (err instanceof SluiceError) return err;
   const e: PgErrorFields = err !== null && typeof err === "object" ? (err as PgErrorFields) : {};
   const message = e.message ?? String(err);
-  const raw = [message, e.detail, e.where?.split("\n")[0]].filter(Boolean).join("\n");
+  // "Failing row contains (…)" lists every value of the row, secret-looking columns included: left out.
+  const detail = e.detail?.startsWith("Failing row contains") ? undefined : e.detail;
+  const raw = [message, detail, e.where?.split("\n")[0]].filter(Boolean).join("\n");
   const facts: LoadErrorFacts = {
     destination: "postgres",
     loadId: ctx.loadId,
