@@ -61,6 +61,13 @@ describe("parseJson", () => {
     );
   });
 
+  it("spells short integers as JSON.parse does, signs and zeros included", () => {
+    const text = "[-0, 0, -5, 7, 123456789012345, -123456789012345, 10, 1.0, -0.0, 2e3]";
+    const exact = parseJsonExact(text) as number[];
+    expect(exact).toStrictEqual(JSON.parse(text));
+    expect(Object.is(exact[0], -0)).toBe(true);
+  });
+
   it("makes __proto__ an own property, as JSON.parse does", () => {
     const v = parseJsonExact('{"__proto__":{"polluted":1},"n":12345678901234567890}') as Record<
       string,

@@ -189,17 +189,25 @@ class ExactParser {
     if (t.charCodeAt(i) === 45) i++;
     const intStart = i;
     let c = t.charCodeAt(i);
+    // Short integers (the common case: ids, counts) are summed as they are scanned, with no slice.
+    let acc = 0;
     if (c === 48) i++;
     else if (c >= 49 && c <= 57) {
-      do i++;
-      while (isDigit(t.charCodeAt(i)));
+      do {
+        acc = acc * 10 + (c - 48);
+        c = t.charCodeAt(++i);
+      } while (c >= 48 && c <= 57);
     } else {
       this.pos = i;
       this.fail("no number after minus sign");
     }
     const intDigits = i - intStart;
-    let integral = true;
     c = t.charCodeAt(i);
+    if (c !== 46 && c !== 101 && c !== 69 && intDigits < 16) {
+      this.pos = i;
+      return start === intStart ? acc : -acc;
+    }
+    let integral = true;
     if (c === 46) {
       integral = false;
       i++;
