@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { SluiceError } from "../../core/errors.js";
 import type { DataRecord, JsonObject, JsonValue } from "../../core/json.js";
+import { recordToJson } from "../../core/record-json.js";
 import type { IncrementalConfig } from "./config-types.js";
 import type { IncrementalField } from "./placeholders.js";
 import { pathKeys, readKeys, readPath } from "./placeholders.js";
@@ -45,7 +46,7 @@ export function cursorKey(v: unknown): CursorKey {
   if (typeof v === "number" || typeof v === "bigint") return v;
   const t = asTime(v);
   if (t !== undefined) return t;
-  return typeof v === "string" ? v : JSON.stringify(v);
+  return typeof v === "string" ? v : recordToJson(v);
 }
 
 const INTEGER_TEXT = /^\s*-?\d+\s*$/;

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
+import { recordToJson } from "../../core/record-json.js";
 
 /** `{resources.<parent>.<field>}`: a field (dotted path) of the parent record. */
 export interface ResourceRef {
@@ -176,7 +177,8 @@ export function valueText(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "null";
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object") return JSON.stringify(value);
+  // Digits of integers beyond 2^53 (bigint from the JSON parser) are kept, also inside objects.
+  if (typeof value === "object") return recordToJson(value);
   return String(value);
 }
 
