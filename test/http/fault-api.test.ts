@@ -110,13 +110,20 @@ async function expectCleanFailure(cfg: RestApiConfigInput, parts: RegExp[]): Pro
   expect(text).toMatch(/resource "items"/);
   for (const p of parts) expect(text).toMatch(p);
   for (const secret of SECRETS) expect(text).not.toContain(secret);
+  expectNoSecretLogged();
   expect(await ids()).toEqual(allIds);
   return text;
+}
+
+function expectNoSecretLogged(): void {
+  const logged = JSON.stringify(sb.logs);
+  for (const secret of SECRETS) expect(logged).not.toContain(secret);
 }
 
 async function expectExact(cfg: RestApiConfigInput, expected = allIds): Promise<void> {
   await run(cfg);
   expect(await ids()).toEqual(expected);
+  expectNoSecretLogged();
 }
 
 describe("fault-injecting API → pipeline → DuckDB", () => {
