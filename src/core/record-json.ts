@@ -3,12 +3,26 @@
  * beyond 2^53 reaches the load file exactly and reads back as a number, not a string.
  */
 export function recordToJson(record: unknown): string {
+  let text: string;
   try {
-    return JSON.stringify(record);
+    text = JSON.stringify(record);
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    return stringifyWithBigints(record, "") ?? "null";
+    text = stringifyWithBigints(record, "") ?? "null";
   }
+  return text.includes("\\ud") ? wellFormed(text) : text;
+}
+
+/**
+ * JSON.stringify escapes a lone surrogate (`"\ud800"`, which JSON text may carry but Unicode has no
+ * character for) instead of failing; DuckDB's JSON reader then refuses the whole load file. It becomes
+ * U+FFFD, as Node's own UTF-8 encoding (and so the PostgreSQL COPY stream) already writes it. An escaped
+ * backslash before `ud800` (`\\ud800`, the six characters as text) is left alone.
+ */
+const LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, "$1\\ufffd");
 }
 
 /** JSON.stringify's rules (toJSON, undefined dropped from objects and nulled in lists), plus bigint digits. */
