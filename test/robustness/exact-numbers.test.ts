@@ -146,8 +146,10 @@ describe("64-bit ids into DuckDB", () => {
 
   it(`${HUGE} (beyond int64) loads exactly as DECIMAL(38,0), longer ones as text; the pipeline is not stuck`, async () => {
     const longer = `9${"0".repeat(40)}`;
-    routes["/nums"] = `{"data":[{"id":1,"n":${HUGE},"m":5,"t":${longer}},{"id":2,"n":7,"m":${HUGE},"t":1}]}`;
-    const nums = () => source([{ name: "nums", endpoint: single("nums") }]);
+    routes["/nums"] =
+      `{"data":[{"id":1,"n":${HUGE},"m":5,"t":${longer},"raw":{"x":[${HUGE},${A}]}},{"id":2,"n":7,"m":${HUGE},"t":1}]}`;
+    const nums = () =>
+      source([{ name: "nums", columns: { raw: { data_type: "json" } }, endpoint: single("nums") }]);
     const p = sb.make("huge");
     await p.run(nums());
     routes["/nums"] = `{"data":[{"id":3,"n":-${HUGE},"m":6,"t":2}]}`;
@@ -159,7 +161,10 @@ describe("64-bit ids into DuckDB", () => {
       m: "BIGINT",
       m__v_decimal: "DECIMAL(38,0)",
       t: "VARCHAR",
+      raw: "JSON",
     });
+    const raw = await duck(`SELECT CAST(raw AS VARCHAR) AS raw FROM huge_dataset.nums WHERE id = 1`);
+    expect(raw).toEqual([{ raw: `{"x":[${HUGE},${A}]}` }]);
     const rows = await duck(
       `SELECT id, CAST(n AS VARCHAR) AS n, m, CAST(m__v_decimal AS VARCHAR) AS mv, t FROM huge_dataset.nums ORDER BY id`,
     );
@@ -279,19 +284,33 @@ describe("PostgreSQL: widening and exact decimals", () => {
   it("snowflake ids under merge and an integer beyond int64 load exactly", async () => {
     const { dataset, make } = pgPipeline("pgids");
     const items = () =>
-      source([{ name: "items", primary_key: "id", write_disposition: "merge", endpoint: single("items") }]);
-    routes["/items"] = `{"data":[{"id":${A},"n":${HUGE},"doc":{"deep":${B}}},{"id":${B},"n":1,"doc":{}}]}`;
+      source([
+        {
+          name: "items",
+          primary_key: "id",
+          write_disposition: "merge",
+          columns: { raw: { data_type: "json" } },
+          endpoint: single("items"),
+        },
+      ]);
+    routes["/items"] =
+      `{"data":[{"id":${A},"n":${HUGE},"doc":{"deep":${B}},"raw":{"ids":[${A},${HUGE}]}},{"id":${B},"n":1,"doc":{}}]}`;
     await make().run(items());
     routes["/items"] = `{"data":[{"id":${B},"n":2,"doc":{}},{"id":${C},"n":-${HUGE},"doc":{"deep":${C}}}]}`;
     await make().run(items());
-    expect(await pgTypes(dataset, "items")).toEqual({ id: "bigint", n: "numeric", doc__deep: "bigint" });
+    expect(await pgTypes(dataset, "items")).toEqual({
+      id: "bigint",
+      n: "numeric",
+      doc__deep: "bigint",
+      raw: "jsonb",
+    });
     const rows = await admin.query(
-      `SELECT id::text, n::text, doc__deep::text FROM "${dataset}".items ORDER BY id`,
+      `SELECT id::text, n::text, doc__deep::text, raw::text FROM "${dataset}".items ORDER BY id`,
     );
     expect(rows.rows).toEqual([
-      { id: A, n: HUGE, doc__deep: B },
-      { id: B, n: "2", doc__deep: null },
-      { id: C, n: `-${HUGE}`, doc__deep: C },
+      { id: A, n: HUGE, doc__deep: B, raw: `{"ids": [${A}, ${HUGE}]}` },
+      { id: B, n: "2", doc__deep: null, raw: null },
+      { id: C, n: `-${HUGE}`, doc__deep: C, raw: null },
     ]);
   });
 });
