@@ -113,6 +113,8 @@ describe("sluice pipeline <name> packages", () => {
       failure: { attempts: 1, code: "DESTINATION_REFUSED", transient: false, column: "amount" },
     });
 
+    const info = await cli(["pipeline", "shop", "info"]);
+    expect(info.stdout).toContain("packages:    1 failed (sluice pipeline shop packages)");
     const listed = await cli(["pipeline", "shop", "packages"]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain(`${p1}  failed (set aside: can be retried)`);
@@ -136,6 +138,9 @@ describe("sluice pipeline <name> packages", () => {
     const [p2 = ""] = failedIds(again.stderr);
     expect(p2 > p1).toBe(true);
     expect(manifest(p1).failure?.attempts).toBe(1);
+    expect((await cli(["pipeline", "shop", "packages"])).stdout).toContain(
+      "The 2 loadable failed packages were extracted from the same committed state and hold the same data",
+    );
 
     // Fixed in the destination: the retry loads the package exactly once, with its state.
     await duck("ALTER TABLE shop_dataset.orders ALTER COLUMN amount TYPE BIGINT");
@@ -148,6 +153,7 @@ describe("sluice pipeline <name> packages", () => {
 
     // The second failed package holds the same rows: loading it now would duplicate them. Refused.
     const stale = await cli(["pipeline", "shop", "packages"]);
+    expect(stale.stdout).not.toContain("hold the same data");
     expect(stale.stdout).toContain(`${p2}  failed (superseded: a newer load has committed since; drop it)`);
     const refusedRetry = await cli(["pipeline", "shop", "packages", "retry", p2]);
     expect(refusedRetry.code).toBe(1);
