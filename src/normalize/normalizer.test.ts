@@ -263,6 +263,13 @@ describe("exact integers (bigint from the JSON parser)", () => {
     expect(out.of("items")[0]).toMatchObject({ d: "12345678901234567890", t: huge.toString() });
   });
 
+  it("a json column takes integers of any size as they are", () => {
+    const { out, n, feed } = setup({ columns: { doc: { data_type: "json" } } });
+    feed({ doc: 10n ** 40n }, { doc: { id: 1234567890123456789n } });
+    expect(Object.keys(columnsOf(n))).not.toContain("doc__v_text");
+    expect(out.of("items").map((r) => r.doc)).toEqual([10n ** 40n, { id: 1234567890123456789n }]);
+  });
+
   it("a value too big for its bigint column goes to an exact decimal variant", () => {
     const { out, n, feed } = setup();
     feed({ id: 1 }, { id: 12345678901234567890n }, { id: -(10n ** 39n) });

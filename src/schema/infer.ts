@@ -228,8 +228,9 @@ export function coerce(value: unknown, to: DataType): unknown {
       if (t === "string" && NUMERIC.test((value as string).trim())) return (value as string).trim();
       return NO_FIT;
     case "json":
+      // A bigint stays one: the load file writer spells it as its digits, a JSON number of any size.
       if (value instanceof Date) return timestampFromDate(value);
-      return t === "bigint" ? bigintOut(value as bigint) : value;
+      return value;
   }
 }
 
