@@ -177,6 +177,31 @@ export function postgresCredentialsFor(
   return postgresUrl(record, password);
 }
 
+/**
+ * The PostgreSQL destination a pipeline's last run recorded. Its location needs no password; the password
+ * is looked up (and its absence reported) only when a connection is made.
+ */
+export function recordedPostgresDestination(
+  record: PostgresRecord,
+  pipelineName: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Destination {
+  const described = postgresDestination({ credentials: postgresUrl(record, undefined) });
+  let connecting: Destination | undefined;
+  return {
+    name: described.name,
+    capabilities: described.capabilities,
+    describeLocation: (ctx) => described.describeLocation(ctx),
+    connect: (ctx) => {
+      connecting ??= postgresDestination({
+        credentials: postgresCredentialsFor(record, pipelineName, env, cwd),
+      });
+      return connecting.connect(ctx);
+    },
+  };
+}
+
 function passwordSecret(
   env: NodeJS.ProcessEnv,
   cwd: string,

@@ -2,7 +2,11 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../core/logger.js";
 import { defaultPipelinesDir, type Pipeline, pipeline } from "../pipeline/index.js";
-import { destinationFromRecord, postgresCredentialsFor, readDestinationRecord } from "./destination-flags.js";
+import {
+  destinationFromRecord,
+  readDestinationRecord,
+  recordedPostgresDestination,
+} from "./destination-flags.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./report-error.js";
 
@@ -27,16 +31,16 @@ export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, lo
     name: "duckdb",
     path: resolve(io.cwd, `${name}.duckdb`),
   };
-  // PostgreSQL: the server and user the run used, the password looked up where the run looked.
-  const credentials =
-    lookup.credentials ??
-    (record.postgres === undefined
-      ? undefined
-      : postgresCredentialsFor(record.postgres, name, io.env, io.cwd));
+  // PostgreSQL: the server and user the run used, the password looked up where the run looked, when a
+  // connection is made (`trace` needs none, so it works without the password).
+  const destination =
+    lookup.credentials === undefined && record.postgres !== undefined
+      ? recordedPostgresDestination(record.postgres, name, io.env, io.cwd)
+      : destinationFromRecord(record, lookup.credentials);
   return pipeline({
     pipeline_name: name,
     pipelines_dir: dir,
-    destination: destinationFromRecord(record, credentials),
+    destination,
     ...(record.dataset_name === undefined ? {} : { dataset_name: record.dataset_name }),
     logger,
   });

@@ -167,6 +167,10 @@ describe("the recorded destination", () => {
       expect(lines.at(-1)).toMatch(/^hint: pass --credentials postgresql:\/\/.*PGPASSWORD.*secrets\.toml/);
       expect(missing.stderr).not.toContain("client password must be a string");
       if (password.length >= 4) expect(missing.stderr).not.toContain(password);
+      // The trace needs no connection, so no password either.
+      const trace = await cli(["pipeline", "pg_url", "trace"]);
+      expect(trace.code, trace.stderr).toBe(0);
+      expect(trace.stdout).toContain(`destination: postgres postgres ${where}`);
       const info = await cli(["pipeline", "pg_url", "info", "--json", "--credentials", url]);
       expect(info.code, info.stderr).toBe(0);
       expect(JSON.parse(info.stdout).tables).toEqual({ things: 2 });
