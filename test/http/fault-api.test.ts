@@ -251,6 +251,8 @@ describe("the response size bound", () => {
 });
 
 describe("endless paging shapes → pipeline → DuckDB", () => {
+  // Far above what any test expects: a regression fails instead of running on.
+  const CAP = 200;
   const stopWarning = (page: number) => new RegExp(`resource "items": pagination stopped at page ${page}: `);
 
   it("an API ignoring offset: stops after page 2, one page of rows loaded once, with a warning", async () => {
@@ -264,7 +266,7 @@ describe("endless paging shapes → pipeline → DuckDB", () => {
       config(
         "/ignore-page/items",
         {},
-        { paginator: { type: "page_number", base_page: 1, total_path: "total_pages" } },
+        { paginator: { type: "page_number", base_page: 1, total_path: "total_pages", maximum_pages: CAP } },
       ),
       allIds.slice(0, PAGE),
     );
@@ -274,7 +276,11 @@ describe("endless paging shapes → pipeline → DuckDB", () => {
 
   it("next links a → b → a: stops at b, both pages loaded", async () => {
     await expectExact(
-      config("/cycle-links/a", {}, { paginator: { type: "json_link", next_url_path: "next" } }),
+      config(
+        "/cycle-links/a",
+        {},
+        { paginator: { type: "json_link", next_url_path: "next", maximum_pages: CAP } },
+      ),
       allIds.slice(0, 2 * PAGE),
     );
     expect(api.requests.map((r) => r.path)).toEqual(["/cycle-links/a", "/cycle-links/b"]);
@@ -283,7 +289,11 @@ describe("endless paging shapes → pipeline → DuckDB", () => {
 
   it("a cursor cycle c1 → c2 → c1: stops after c2, every row once", async () => {
     await expectExact(
-      config("/cycle-cursor/items", {}, { paginator: { type: "cursor", cursor_path: "next_cursor" } }),
+      config(
+        "/cycle-cursor/items",
+        {},
+        { paginator: { type: "cursor", cursor_path: "next_cursor", maximum_pages: CAP } },
+      ),
     );
     expect(api.requests.filter((r) => r.path.startsWith("/cycle-cursor"))).toHaveLength(3);
     expect(warnings().find((m) => stopWarning(3).test(m))).toMatch(/repeats one returned earlier/);
