@@ -176,6 +176,11 @@ export async function runCommand(
   signals.dispose();
   if (sig !== undefined) {
     progress.stop("interrupted");
+    // What the run was doing when it stopped (an aborted request, or a failure of its own) stays in the trace.
+    if (failure !== undefined && failure !== signals.signal.reason)
+      logger.debug(
+        `stopped with: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`,
+      );
     const err =
       info === undefined
         ? new InterruptedError(
