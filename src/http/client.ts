@@ -140,7 +140,7 @@ export class RestClient {
   /** Fetches planned pages with up to `concurrency` in flight, yielding them in order. */
   private async *fetchPlanned(
     template: PreparedRequest,
-    values: number[],
+    values: Iterator<number>,
     range: RangePaginator,
     select: RecordSelector,
     ctx: CallContext,
@@ -150,19 +150,24 @@ export class RestClient {
     guard: PageGuard,
   ): AsyncGenerator<Page> {
     const inflight: Array<Promise<HttpResponse>> = [];
-    let launched = 0;
+    let exhausted = false;
     const launch = () => {
+      const value = values.next();
+      if (value.done) {
+        exhausted = true;
+        return;
+      }
       const req = cloneRequest(template);
-      range.writeValue(req, values[launched++]!);
+      range.writeValue(req, value.value);
       const p = this.execute(req, ctx);
       // Results we stop waiting for (after an empty page or an error) must not surface as unhandled.
       p.catch(() => undefined);
       inflight.push(p);
     };
-    while (launched < values.length && inflight.length < concurrency) launch();
-    for (let i = 0; i < values.length; i++) {
+    while (!exhausted && inflight.length < concurrency) launch();
+    for (let i = 0; inflight.length > 0; i++) {
       const response = await inflight.shift()!;
-      if (launched < values.length) launch();
+      if (!exhausted) launch();
       if (response.ignored) return;
       const records = select(response.body);
       const repeated = guard.repeated(records, firstIndex + i + 1);
@@ -270,7 +275,9 @@ export class RestClient {
         const values = range.planRemaining(
           maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
         );
-        log.debug(`fetching ${values.length} remaining pages, ${opts.page_concurrency} at a time`);
+        log.debug(
+          `fetching the remaining pages up to total ${range.total}, ${opts.page_concurrency} at a time`,
+        );
         yield* this.fetchPlanned(
           req,
           values,

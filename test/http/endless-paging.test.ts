@@ -81,6 +81,16 @@ describe("an API that ignores the paging parameter", () => {
     expectStopWarning(2, /same as the previous page's/);
   });
 
+  it("page_concurrency and a total of 10^15 without maximum_pages: pages are planned lazily, it stops", async () => {
+    serve((_req, res) => sendJson(res, { data: rows(10), total: 1e15 }));
+    const pages = await collect(
+      { path: "/huge" },
+      { paginator: { type: "offset", limit: 10 }, data_selector: "data", page_concurrency: 4 },
+    );
+    expect(ids(pages)).toEqual(rows(10).map((r) => r.id));
+    expectStopWarning(2, /same as the previous page's/);
+  });
+
   it("page_number: the same page whatever `page` stops after page 2", async () => {
     serve((_req, res) => sendJson(res, { items: rows(5), total_pages: 1000 }));
     const pages = await collect(

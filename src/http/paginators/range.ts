@@ -56,19 +56,19 @@ export abstract class RangePaginator extends BasePaginator {
   }
 
   /**
-   * Once a response told the total, every remaining page is known up front: returns their values
-   * (at most `limit` of them, each within total and maximum) and marks the paginator done, so the
-   * client can fetch them in parallel.
+   * Once a response told the total, every remaining page is known up front: yields their values (at
+   * most `limit` of them, each within total and maximum) and marks the paginator done, so the client
+   * can fetch them in parallel. Lazy: a total of 10^12 (an API that lies, or ignores offset) costs
+   * nothing until pages are asked for, and the repeated-page guard stops it at the first repeat.
    */
-  planRemaining(limit: number): number[] {
-    const out: number[] = [];
-    if (!this.hasNext || this.total === undefined) return out;
-    while (out.length < limit && !this.totalReached(this.total) && !this.maximumReached()) {
-      out.push(this.current);
+  *planRemaining(limit: number): Generator<number, void, undefined> {
+    if (!this.hasNext || this.total === undefined) return;
+    const total = this.total;
+    this.stop(`remaining pages planned from total ${total}`);
+    for (let n = 0; n < limit && !this.totalReached(total) && !this.maximumReached(); n++) {
+      yield this.current;
       this.current += this.opts.step;
     }
-    this.stop(`${out.length} remaining pages planned from total ${this.total}`);
-    return out;
   }
 
   update(response: HttpResponse, records: readonly unknown[]): void {
