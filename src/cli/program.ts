@@ -10,7 +10,8 @@ const EXIT_CODES = `
 Exit codes:
   0  success
   1  the run failed (HTTP, destination, load), or \`validate\` found problems
-  2  the command could not start: bad flags, unreadable or invalid config, missing secret`;
+  2  the command could not start: bad flags, unreadable or invalid config, missing secret
+  130  stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM: the run lock is released, rerun to resume`;
 
 /** The `sluice` command tree. Actions report their exit code through `setCode`. */
 export function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
