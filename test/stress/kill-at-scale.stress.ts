@@ -168,7 +168,7 @@ async function killRounds(
     epoch++;
     api.setEpoch(epoch);
     const at: Phase = rng.bool(0.5) ? "extract" : "load";
-    const afterMs = Math.floor(rng.next() * phaseMs[at] * 1.2);
+    const afterMs = Math.floor(rng.next() * phaseMs[at]);
     const killed = await runSluice(args, dir, { at, afterMs });
     figures.runs++;
     if (killed.killed) figures.kills[killed.stageAtKill === "load" ? "load" : "extract"]++;

@@ -5,8 +5,8 @@ import type { RestApiConfigInput } from "../../src/sources/rest_api/index.js";
 /**
  * A loopback API for the load test: `/r/<n>?page=<p>` serves `pages` pages of `perPage` records for each
  * of `resources` resources, behind a fixed-window rate limit that it announces on every response
- * (`RateLimit-Remaining`, `RateLimit-Reset`), and enforces with 429 + `Retry-After` when a client ignores
- * it. It counts the TCP connections it holds, so a test can tell whether a client left sockets open.
+ * (`RateLimit-Remaining`, `RateLimit-Reset`), and enforces with 429 + `Retry-After` once a client sends
+ * more than its requests in flight past the quota. It counts the TCP connections it holds, so a test can tell whether a client left sockets open.
  */
 export interface LoadApiOptions {
   resources: number;
@@ -14,6 +14,11 @@ export interface LoadApiOptions {
   perPage: number;
   /** Requests allowed per window. */
   quota: number;
+  /**
+   * Requests a window still serves past its quota: the ones a client already had in flight when the
+   * response saying "0 remaining" reached it. Anything beyond is a request sent after that: refused.
+   */
+  overdraft: number;
   windowMs: number;
 }
 
@@ -60,19 +65,23 @@ export async function startLoadApi(options: LoadApiOptions): Promise<LoadApi> {
       used = 0;
     }
     used++;
-    const resetS = Math.max(1, Math.ceil((windowStart + options.windowMs - now) / 1000));
+    const leftMs = Math.max(1, windowStart + options.windowMs - now);
+    // Windows shorter than a second need a fractional reset (as Discord's X-RateLimit-Reset-After has);
+    // Retry-After is whole seconds by HTTP's grammar.
+    const resetS = (leftMs / 1000).toFixed(3);
+    const retryAfterS = String(Math.ceil(leftMs / 1000));
     const remaining = Math.max(0, options.quota - used);
     if (used === options.quota) stats.exhaustedWindows++;
     const limitHeaders = {
       "ratelimit-limit": String(options.quota),
       "ratelimit-remaining": String(remaining),
-      "ratelimit-reset": String(resetS),
+      "ratelimit-reset": resetS,
     };
-    if (used > options.quota) {
+    if (used > options.quota + options.overdraft) {
       stats.refused++;
       res.writeHead(429, {
         "content-type": "application/json",
-        "retry-after": String(resetS),
+        "retry-after": retryAfterS,
         ...limitHeaders,
       });
       res.end('{"error":"rate limited"}');
