@@ -112,6 +112,30 @@ describe("64-bit ids into DuckDB", () => {
     ]);
   });
 
+  it("a cursor paginator whose next cursor is a snowflake id sends it exactly", async () => {
+    routes["/feed"] = (req) => {
+      const after = req.query.get("after");
+      if (after === null) return `{"data":[{"id":${A}}],"next":${A}}`;
+      if (after === A) return `{"data":[{"id":${B}}],"next":${B}}`;
+      return `{"data":[],"next":null}`;
+    };
+    await sb.make("pages").run(
+      source([
+        {
+          name: "feed",
+          endpoint: {
+            path: "feed",
+            data_selector: "data",
+            paginator: { type: "cursor", cursor_path: "next", cursor_param: "after" },
+          },
+        },
+      ]),
+    );
+    expect(server.requests.map((r) => r.query.get("after"))).toEqual([null, A, B]);
+    const rows = await duck(`SELECT id FROM pages_dataset.feed ORDER BY id`);
+    expect(rows.map((r) => r["id"])).toEqual([BigInt(A), BigInt(B)]);
+  });
+
   it("an incremental cursor that is a snowflake id round-trips across two runs", async () => {
     let events = [A, B];
     routes["/events"] = (req) => {
