@@ -25,36 +25,54 @@ function mixValue(h: number, v: unknown): number {
   return Math.imul(h ^ (v === null ? 7 : 11), 16777619);
 }
 
-/** A record's first field (usually its id), or the record itself when it is not an object. */
-function leadValue(record: unknown): unknown {
+/** The name of a record's first field, when it is an object with one. */
+function firstKey(record: unknown): string | undefined {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) return undefined;
+  for (const key in record) return key;
+  return undefined;
+}
+
+/** A record's value of `key` (usually its id), its first element, or the record itself when scalar. */
+function leadValue(record: unknown, key: string | undefined): unknown {
   if (record === null || typeof record !== "object") return record;
   if (Array.isArray(record)) return record[0];
-  for (const key in record) return (record as Record<string, unknown>)[key];
-  return undefined;
+  return key === undefined ? undefined : (record as Record<string, unknown>)[key];
 }
 
 /**
  * A page's content fingerprint: the record count, every record's first field (hashed in order), and
  * up to eight evenly spaced records in full. Hashing every record in full (stringify + SHA-1) costs as
- * much as parsing the page; this costs about 1% of it, and two different pages of a real API agree on
- * it only if they agree on every record's id and on the sampled records entirely.
+ * much as parsing the page; this costs about 2% of parsing it (0.02–0.03 ms for 1,000 records), and
+ * two different pages of a real API agree on it only if they agree on every record's id and on the
+ * sampled records entirely.
  */
 export function pageFingerprint(records: readonly unknown[]): string {
   const n = records.length;
+  // Records of one API share their field order: the first record's first field (its id, mostly) is
+  // read from every record by name, which is much cheaper than enumerating each record's keys.
+  const key = firstKey(records[0]);
   let lead = 0x811c9dc5 ^ n;
-  for (let i = 0; i < n; i++) lead = mixValue(lead, leadValue(records[i]));
-  const sample = createHash("sha1");
+  for (let i = 0; i < n; i++) lead = mixValue(lead, leadValue(records[i], key));
+  let sample = "";
   const picks = Math.min(n, SAMPLED_RECORDS);
   for (let k = 0; k < picks; k++) {
     const i = picks === 1 ? 0 : Math.floor((k * (n - 1)) / (picks - 1));
-    sample.update(JSON.stringify(records[i], jsonSafe) ?? "undefined");
-    sample.update("\u0000");
+    sample += `${recordText(records[i])}\u0000`;
   }
-  return `${n}:${(lead >>> 0).toString(36)}:${sample.digest("base64")}`;
+  // One digest call: each `update` crosses into native code, which costs more than the hashing.
+  const digest = createHash("sha1").update(sample).digest("base64");
+  return `${n}:${(lead >>> 0).toString(36)}:${digest}`;
 }
 
-function jsonSafe(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? `${value}n` : value;
+/** A record as JSON; a replacer (called per key, so slow) only for the rare record holding a bigint. */
+function recordText(record: unknown): string {
+  try {
+    return JSON.stringify(record) ?? "undefined";
+  } catch {
+    return JSON.stringify(record, (_key, value: unknown) =>
+      typeof value === "bigint" ? `${value}n` : value,
+    );
+  }
 }
 
 /**
