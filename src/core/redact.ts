@@ -12,9 +12,14 @@ export const MASK = "***";
 export function registerSecret(value: unknown): void {
   if (typeof value !== "string" || value.length < 4 || secretValues.has(value)) return;
   secretValues.add(value);
-  // URL-encoded forms leak through query strings and form bodies.
-  const encoded = encodeURIComponent(value);
-  if (encoded !== value) secretValues.add(encoded);
+  // The spellings a secret takes on its way out: URL-encoded in a query string, form-encoded (space as
+  // `+`) in a token request body, JSON-escaped (`"` and `\`) in an API's error body that echoes it.
+  for (const spelling of [
+    encodeURIComponent(value),
+    new URLSearchParams({ s: value }).toString().slice(2),
+    JSON.stringify(value).slice(1, -1),
+  ])
+    secretValues.add(spelling);
   pattern = null;
 }
 
