@@ -95,8 +95,14 @@ These are first-class, documented spellings, accepted beside dlt's:
 
 - An \`offset\` or \`page_number\` paginator whose response has no total stops on a short or empty page
   instead of failing.
-- \`Retry-After: 0\` does not retry in a tight loop; every paginator has a repeated-page guard and a
-  \`maximum_pages\` cap.
+- \`Retry-After: 0\` does not retry in a tight loop.
+- Paging always ends, on every paginator, with a warning naming the resource, the page and the reason:
+  a page whose records repeat an earlier page's (an API ignoring \`offset\` or \`page\`, or wrapping
+  around) is not loaded and ends pagination; a next link or cursor that repeats any seen earlier in the
+  run (a → b → a) ends it after that page; so do 10 empty pages in a row (single empty pages are fine).
+  \`maximum_pages\` caps every paginator too.
+- A response larger than \`client.max_response_bytes\` (default 128 MiB, counted after decompression
+  too, so a gzip bomb is cut off while it inflates) fails the resource instead of exhausting memory.
 - Auth headers are never sent to another host when a \`next\` link points elsewhere.
 `;
 
