@@ -15,7 +15,13 @@ export interface KillUser {
   name: string;
   address: { city: string };
   tags: string[];
+  email?: string;
+  roles?: { role: string }[];
 }
+
+/** The schema evolves under the kills: a new column, then a new child table, appear at these epochs. */
+export const EMAIL_FROM_EPOCH = 4;
+export const ROLES_FROM_EPOCH = 7;
 export interface KillOrder {
   order_id: number;
   user_id: number;
@@ -43,12 +49,16 @@ export function usersAt(epoch: number): KillUser[] {
     const id = i + 1;
     // Each user changes every third epoch, staggered, so some change in every epoch and some do not.
     const v = Math.floor((epoch + id) / 3);
-    return {
+    const user: KillUser = {
       id,
       name: `user ${id} v${v}`,
       address: { city: `city ${(id + v) % 5}` },
       tags: Array.from({ length: (id + v) % 4 }, (_, k) => `t${id}-${v}-${k}`),
     };
+    if (epoch >= EMAIL_FROM_EPOCH) user.email = `u${id}.v${v}@example.com`;
+    if (epoch >= ROLES_FROM_EPOCH)
+      user.roles = Array.from({ length: (id + epoch) % 3 }, (_, k) => ({ role: `r${k}` }));
+    return user;
   });
 }
 

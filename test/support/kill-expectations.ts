@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { catalogAt, eventsAt, ordersAt, usersAt } from "./kill-api.js";
+import { catalogAt, EMAIL_FROM_EPOCH, eventsAt, ordersAt, ROLES_FROM_EPOCH, usersAt } from "./kill-api.js";
 
 /** Runs SQL against the destination under test (DuckDB or PostgreSQL), rows as plain objects. */
 export type Query = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -9,7 +9,20 @@ export type Row = Record<string, string | number | null>;
 export type Tables = Record<string, Row[]>;
 
 /** The data tables, in the order they are compared. */
-export const KILL_TABLES = ["users", "users__tags", "orders", "orders__lines", "catalog", "events"] as const;
+const KILL_TABLES = [
+  "users",
+  "users__tags",
+  "users__roles",
+  "orders",
+  "orders__lines",
+  "catalog",
+  "events",
+] as const;
+
+/** The tables that exist once the API has served `epoch` (a child table appears with its first list). */
+export function killTables(epoch: number): string[] {
+  return KILL_TABLES.filter((t) => t !== "users__roles" || epoch >= ROLES_FROM_EPOCH);
+}
 const ROOT_TABLES = ["users", "orders", "catalog", "events"] as const;
 
 /**
@@ -20,9 +33,15 @@ const ROOT_TABLES = ["users", "orders", "catalog", "events"] as const;
 export function expectedTables(epoch: number): Tables {
   const users = usersAt(epoch);
   const orders = users.flatMap((u) => ordersAt(epoch, u.id).map((o) => ({ ...o, parent: u.name })));
-  return sortTables({
-    users: users.map((u) => ({ id: u.id, name: u.name, address__city: u.address.city })),
+  const all: Tables = {
+    users: users.map((u) => ({
+      id: u.id,
+      name: u.name,
+      address__city: u.address.city,
+      ...(epoch >= EMAIL_FROM_EPOCH ? { email: u.email ?? null } : {}),
+    })),
     users__tags: users.flatMap((u) => u.tags.map((value, idx) => ({ id: u.id, idx, value }))),
+    users__roles: users.flatMap((u) => (u.roles ?? []).map((r, idx) => ({ id: u.id, idx, role: r.role }))),
     orders: orders.map((o) => ({
       order_id: o.order_id,
       user_id: o.user_id,
@@ -35,20 +54,24 @@ export function expectedTables(epoch: number): Tables {
     ),
     catalog: catalogAt(epoch).map((i) => ({ sku: i.sku, title: i.title, price: i.price })),
     events: eventsAt(epoch).map((e) => ({ id: e.id, kind: e.kind })),
-  });
+  };
+  return sortTables(Object.fromEntries(killTables(epoch).map((t) => [t, all[t] ?? []])));
 }
 
 /**
  * The same tables read back. Child rows are joined to their parent with a LEFT JOIN so an orphan shows up
  * as a row with a null key instead of vanishing. Portable SQL: DuckDB and PostgreSQL alike.
  */
-export async function readTables(query: Query, dataset: string): Promise<Tables> {
+export async function readTables(query: Query, dataset: string, epoch: number): Promise<Tables> {
   const t = (name: string) => `"${dataset}"."${name}"`;
   const int = (col: string) => `CAST(${col} AS INTEGER)`;
+  const email = epoch >= EMAIL_FROM_EPOCH ? ", email" : "";
   const sql: Record<(typeof KILL_TABLES)[number], string> = {
-    users: `SELECT ${int("id")} AS id, name, address__city FROM ${t("users")}`,
+    users: `SELECT ${int("id")} AS id, name, address__city${email} FROM ${t("users")}`,
     users__tags: `SELECT ${int("u.id")} AS id, ${int("c._sluice_list_idx")} AS idx, c.value
       FROM ${t("users__tags")} c LEFT JOIN ${t("users")} u ON u._sluice_id = c._sluice_parent_id`,
+    users__roles: `SELECT ${int("u.id")} AS id, ${int("c._sluice_list_idx")} AS idx, c.role
+      FROM ${t("users__roles")} c LEFT JOIN ${t("users")} u ON u._sluice_id = c._sluice_parent_id`,
     orders: `SELECT ${int("order_id")} AS order_id, ${int("user_id")} AS user_id, status,
       CAST(amount AS DOUBLE PRECISION) AS amount, _users_name FROM ${t("orders")}`,
     orders__lines: `SELECT ${int("o.order_id")} AS order_id, ${int("c._sluice_list_idx")} AS idx, c.sku,
@@ -58,7 +81,8 @@ export async function readTables(query: Query, dataset: string): Promise<Tables>
     events: `SELECT ${int("id")} AS id, kind FROM ${t("events")}`,
   };
   const out: Tables = {};
-  for (const name of KILL_TABLES) out[name] = (await query(sql[name])) as Row[];
+  for (const name of killTables(epoch))
+    out[name] = (await query(sql[name as (typeof KILL_TABLES)[number]])) as Row[];
   return sortTables(out);
 }
 
@@ -91,6 +115,14 @@ export async function systemProblems(
   const notDone = loads.filter((l) => l["status"] !== 0);
   if (notDone.length > 0) problems.push(`_sluice_loads rows with status ≠ 0: ${JSON.stringify(notDone)}`);
 
+  const present = await query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = '${dataset}' ORDER BY table_name`,
+  );
+  const names = present.map((r) => String(r["table_name"])).sort();
+  const wanted = [...killTables(epoch), "_sluice_loads", "_sluice_pipeline_state", "_sluice_version"].sort();
+  if (JSON.stringify(names) !== JSON.stringify(wanted))
+    problems.push(`tables are ${names.join(", ")}; expected ${wanted.join(", ")}`);
+
   const versions = await query(`SELECT version_hash FROM ${t("_sluice_version")}`);
   const hashes = new Set(versions.map((v) => String(v["version_hash"])));
   for (const l of loads)
@@ -103,7 +135,7 @@ export async function systemProblems(
       if (!loadIds.has(String(r["id"])))
         problems.push(`${name} has rows of load ${r["id"]}, not in _sluice_loads`);
   }
-  for (const name of ["users", "users__tags", "orders", "orders__lines", "catalog", "events"]) {
+  for (const name of killTables(epoch)) {
     const [r] = await query(
       `SELECT CAST(count(*) AS INTEGER) AS n, CAST(count(DISTINCT _sluice_id) AS INTEGER) AS d FROM ${t(name)}`,
     );
