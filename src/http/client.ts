@@ -479,10 +479,19 @@ export class RestClient {
       }
       if (body === undefined && headers["content-type"] !== undefined) delete headers["content-type"];
       // Fast paths: no promise to await when nothing limits this request.
-      const pause = this.rateLimiter ? this.rateLimiter.pauseFor(origin) : 0;
-      if (pause > 0) await this.timers.sleep(pause, ctx.signal);
       const sem = this.hostLimit(origin);
       if (!sem.tryAcquire()) await sem.acquire();
+      // Asked holding the slot: a request that queued for it must still see a pause a response set
+      // meanwhile (checked before queueing, every queued request went out past a spent quota: 429s).
+      const pause = this.rateLimiter ? this.rateLimiter.pauseFor(origin) : 0;
+      if (pause > 0) {
+        try {
+          await this.timers.sleep(pause, ctx.signal);
+        } catch (err) {
+          sem.release();
+          throw err;
+        }
+      }
       let location: string | undefined;
       // Set before any body is read: a body too large always has a status to report.
       let status = 0;
