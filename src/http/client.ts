@@ -4,6 +4,7 @@ import { Agent, request as undiciRequest } from "undici";
 import { SluiceError } from "../core/errors.js";
 import { parseJson } from "../core/json-parse.js";
 import { type Logger, silentLogger } from "../core/logger.js";
+import { recordToJson } from "../core/record-json.js";
 import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
 import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
@@ -78,7 +79,7 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
 function encodeBody(req: PreparedRequest, headers: Record<string, string>): string | undefined {
   if (req.json !== undefined) {
     headers["content-type"] ??= "application/json";
-    return JSON.stringify(req.json);
+    return recordToJson(req.json);
   }
   if (req.data === undefined) return undefined;
   if (typeof req.data === "string") return req.data;

@@ -112,6 +112,27 @@ describe("64-bit ids into DuckDB", () => {
     ]);
   });
 
+  it("a snowflake id placed in a child's JSON body is sent with every digit", async () => {
+    routes["/items"] = `{"data":[{"id":${A}}]}`;
+    routes["/search"] = (req) => `{"data":[{"echo":${JSON.stringify(req.body)}}]}`;
+    await sb.make("bodies").run(
+      source([
+        { name: "items", endpoint: single("items") },
+        {
+          name: "search",
+          endpoint: {
+            ...single("search"),
+            method: "POST",
+            json: { parent: "{resources.items.id}", ids: ["{resources.items.id}"] },
+          },
+        },
+      ]),
+    );
+    const sent = server.requests.find((r) => r.path === "/search");
+    expect(sent?.body).toContain(A);
+    expect(sent?.body).not.toContain("1234567890123456800");
+  });
+
   it("a cursor paginator whose next cursor is a snowflake id sends it exactly", async () => {
     routes["/feed"] = (req) => {
       const after = req.query.get("after");

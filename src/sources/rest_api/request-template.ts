@@ -1,4 +1,5 @@
 import type { ConfigIssue } from "../../core/errors.js";
+import { recordToJson } from "../../core/record-json.js";
 import type { HttpMethod, ParamValue, RequestSpec } from "../../http/types.js";
 import type { IncrementalConfig, IncrementalParam, ResolveParam } from "./config-types.js";
 import type { MergedEndpoint } from "./defaults.js";
@@ -259,10 +260,10 @@ function renderParam(c: Compiled, values: PlaceholderValues): ParamValue | undef
     case "arr":
       return c.items.map((i) => {
         const v = renderParam(i, values);
-        return Array.isArray(v) ? JSON.stringify(v) : (v ?? null);
+        return Array.isArray(v) ? recordToJson(v) : (v ?? null);
       });
     case "obj":
-      return JSON.stringify(renderJson(c, values));
+      return recordToJson(renderJson(c, values));
   }
 }
 
