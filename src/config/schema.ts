@@ -444,7 +444,7 @@ const jsonSchemaProperty = z
     type: z
       .union([z.enum(JSON_TYPES), z.array(z.enum(JSON_TYPES)).min(1)])
       .optional()
-      .describe('JSON type or types; ["string", "null"] makes a nullable column.'),
+      .describe('What a present value is: JSON type or types; ["string", "null"] also admits null.'),
     format: z
       .string()
       .optional()
@@ -462,7 +462,9 @@ export const jsonSchemaColumnsSchema = obj({
   required: z
     .array(z.string())
     .optional()
-    .describe("Fields that are never null: their columns are NOT NULL."),
+    .describe(
+      'Fields every record has: a listed field whose type does not admit "null" is a NOT NULL column; a field left out may be absent, and its column takes NULL.',
+    ),
   additionalProperties: z
     .union([z.boolean(), z.record(z.string(), z.unknown())])
     .optional()
