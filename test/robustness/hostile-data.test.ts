@@ -81,11 +81,25 @@ const HOSTILE_TEXT = [
   "\\ud800 (an escaped backslash, not a surrogate)",
 ];
 
-type Kind = "text" | "int" | "int64" | "double" | "bool" | "nested" | "deep" | "texts" | "objects" | "mixed";
+type Kind =
+  | "text"
+  | "int"
+  | "int64"
+  | "decimal"
+  | "digits"
+  | "double"
+  | "bool"
+  | "nested"
+  | "deep"
+  | "texts"
+  | "objects"
+  | "mixed";
 const KINDS: Kind[] = [
   "text",
   "int",
   "int64",
+  "decimal",
+  "digits",
   "double",
   "bool",
   "nested",
@@ -126,6 +140,15 @@ function valueArb(kind: Kind, f: Field): fc.Arbitrary<Value> {
       return fc.integer({ min: -(2 ** 31), max: 2 ** 31 });
     case "int64":
       return int64;
+    case "decimal":
+      // Beyond int64, within 38 digits: a DECIMAL(38,0) column, every digit kept.
+      return fc.oneof(
+        fc.bigInt({ min: 2n ** 63n, max: 10n ** 38n - 1n }),
+        fc.bigInt({ min: -(10n ** 38n) + 1n, max: -(2n ** 63n) - 1n }),
+      );
+    case "digits":
+      // Beyond 38 digits: no SQL number holds it, so it is text, still every digit.
+      return fc.bigInt({ min: 10n ** 38n, max: 10n ** 60n });
     case "double":
       return fraction;
     case "bool":
@@ -213,7 +236,7 @@ const casesArb: fc.Arbitrary<Case[]> = fc
   .array(caseArb, { minLength: 1, maxLength: 6 })
   .map((cases) => cases.map((c, i) => ({ ...c, table: `t${i} ${c.table}` })));
 /** Property runs per destination: each is one pipeline run of up to six resources. */
-const RUNS = 15;
+const RUNS = 25;
 
 /** JSON as an API sends it: bigints as bare digits. */
 function toJson(v: unknown): string {
