@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { SluiceError } from "../core/errors.js";
 import type { DataRecord, JsonObject } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
@@ -92,6 +93,9 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
   const abort = new AbortController();
   options.signal?.addEventListener("abort", () => abort.abort(options.signal?.reason), { once: true });
   const signal = abort.signal;
+  // Every in-flight request and every retry or rate-limit pause listens on this one signal: a hundred
+  // resources legitimately hold far more than Node's default of ten listeners.
+  setMaxListeners(0, signal);
   const nodes = new Map<string, Node>();
   for (const name of running) {
     const resource = byName.get(name)!;

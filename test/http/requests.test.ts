@@ -206,4 +206,26 @@ describe("concurrency", () => {
     expect(t.sleeps[0]).toBeGreaterThan(1500);
     expect(t.sleeps[0]).toBeLessThanOrEqual(2000);
   });
+
+  it("requests queued for a host slot still wait out a quota spent while they queued", async () => {
+    const t = fastTimers();
+    const limited = new RestClient({
+      base_url: server.url,
+      max_in_flight_per_host: 1,
+      timers: t.timers,
+      logger: memoryLogger(),
+    });
+    let n = 0;
+    server.handle((_req, res) => {
+      n++;
+      const headers: Record<string, string> =
+        n === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "2" } : {};
+      // The first answer is slow, so the other two are already queued for the one slot when it says 0 left.
+      setTimeout(() => sendJson(res, { n }, 200, headers), n === 1 ? 50 : 0);
+    });
+    await Promise.all([1, 2, 3].map((i) => limited.request({ path: `/q${i}` })));
+    await limited.close();
+    expect(t.sleeps).toHaveLength(2);
+    for (const ms of t.sleeps) expect(ms).toBeGreaterThan(1000);
+  });
 });

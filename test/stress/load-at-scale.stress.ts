@@ -201,7 +201,13 @@ describe("load: 100 resources × 100 pages with the rate limiter on", () => {
   afterAll(() => undefined);
 
   it("loads every row, leaks no socket or file, and memory does not grow with pages", async () => {
-    const big = await loadRun(PAGES, "full");
+    // A process warning (MaxListenersExceededWarning from a hundred requests listening on one abort
+    // signal) is noise a user sees on stderr: there must be none.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    const big = await loadRun(PAGES, "full").finally(() => process.off("warning", onWarning));
+    expect(warnings).toEqual([]);
     report(`${PAGES} pages`, big);
     // The API serves the requests already in flight when a quota ran out and refuses any sent after the
     // response that said 0 remaining: a limiter that pauses every request until the reset gets no 429.
