@@ -20,6 +20,11 @@ describe("data_selector that matches nothing", () => {
       if (req.query.get("api_key") !== API_KEY) return { status: 401, body: { error: "key" } };
       if (req.path === "/v1/orders") return { body: { data: [{ id: 1 }, { id: 2 }], total: 2 } };
       if (req.path === "/v1/empty") return { body: { data: [], total: 0 } };
+      // proto3-style JSON: the last page leaves the empty list out instead of sending "data": [].
+      if (req.path === "/v1/paged")
+        return req.query.get("page") === "2"
+          ? { body: { kind: "list", next: null } }
+          : { body: { kind: "list", data: [{ id: 1 }, { id: 2 }], next: `${api.url}/v1/paged?page=2` } };
       return { status: 404, body: {} };
     });
     scratch = tempDir("selector");
@@ -95,6 +100,33 @@ describe("data_selector that matches nothing", () => {
     const rows = await queryDuckdb(
       join(scratch.dir, "quiet.duckdb"),
       "SELECT count(*)::INTEGER AS n FROM quiet_dataset.orders",
+    );
+    expect(rows).toEqual([{ n: 2 }]);
+  }, 60_000);
+
+  it("a last page without the records key ends a resource whose selector matched before", async () => {
+    const config = {
+      client: {
+        base_url: `${api.url}/v1`,
+        auth: { type: "api_key", name: "api_key", location: "query", api_key: API_KEY },
+      },
+      resources: [
+        {
+          name: "paged",
+          endpoint: {
+            path: "paged",
+            data_selector: "data",
+            paginator: { type: "json_link", next_url_path: "next" },
+          },
+        },
+      ],
+    };
+    writeFileSync(join(scratch.dir, "paged.json"), JSON.stringify(config));
+    const r = await run("paged.json");
+    expect(r.code, r.stderr).toBe(0);
+    const rows = await queryDuckdb(
+      join(scratch.dir, "paged.duckdb"),
+      "SELECT count(*)::INTEGER AS n FROM paged_dataset.paged",
     );
     expect(rows).toEqual([{ n: 2 }]);
   }, 60_000);

@@ -200,10 +200,14 @@ function endpointResource(
     if (retry) opts.retry = retry;
     if (r.endpoint.auth) opts.auth = r.endpoint.auth;
 
+    // Only a selector that never matched is a mistake: once it has, a later page without the key is the
+    // way some APIs (proto3 JSON omits empty lists) say "no more records".
+    let selectorMatched = false;
     for await (const page of getClient().paginate(spec, opts)) {
       ctx.metrics.pages++;
       ctx.metrics.requests++;
-      if (page.records.length === 0 && dataSelector !== undefined)
+      if (page.records.length > 0) selectorMatched = true;
+      else if (dataSelector !== undefined && !selectorMatched)
         failOnSelectorMiss(name, dataSelector, page.response.body, page.response.url);
       let records = page.records;
       if (plan.parent !== undefined && parentRecord && includeFields.length > 0)
