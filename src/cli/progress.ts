@@ -247,15 +247,7 @@ export class ProgressReporter {
   }
 
   private plainProgress(s: ProgressSnapshot): void {
-    this.plain(`extract ${describeProgress(s)}`, {
-      resource: s.name,
-      pages: s.pages,
-      records: s.records,
-      requests: s.requests,
-      retries: s.retries,
-      elapsed_ms: Math.round(s.elapsedMs),
-      status: s.outcome ?? "running",
-    });
+    this.plain(`extract ${describeProgress(s)}`, { resource: s.name, ...snapshotCounts(s) });
   }
 
   private lines(): string[] {
@@ -293,4 +285,23 @@ export class ProgressReporter {
     this.clear();
     this.draw();
   }
+}
+
+/** A resource's counts as the plain log lines and the trace both report them. */
+export function snapshotCounts(s: ProgressSnapshot): {
+  pages: number;
+  records: number;
+  requests: number;
+  retries: number;
+  elapsed_ms: number;
+  status: ResourceOutcome | "running";
+} {
+  return {
+    pages: s.pages,
+    records: s.records,
+    requests: s.requests,
+    retries: s.retries,
+    elapsed_ms: Math.round(s.elapsedMs),
+    status: s.outcome ?? "running",
+  };
 }

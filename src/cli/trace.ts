@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LogEntry } from "../core/logger.js";
 import { redact } from "../core/redact.js";
-import type { ProgressSnapshot } from "./progress.js";
+import { type ProgressSnapshot, snapshotCounts } from "./progress.js";
 
 /**
  * The record of one `sluice run`, written to `<pipeline working dir>/trace.json` when the run ends (also
@@ -46,12 +46,7 @@ export function resourceTrace(
 ): RunTrace["resources"][number] {
   return {
     name: s.name,
-    pages: s.pages,
-    records: s.records,
-    requests: s.requests,
-    retries: s.retries,
-    elapsed_ms: Math.round(s.elapsedMs),
-    status: s.outcome ?? "running",
+    ...snapshotCounts(s),
     ...(pagesLog === undefined ? {} : { pages_log: pagesLog }),
   };
 }
