@@ -5,7 +5,9 @@ import { BasePaginator, SeenValues } from "./paginator.js";
 
 /**
  * Base of paginators that follow a next-page URL (json_link, header_link). The URL may be relative
- * (resolved against the URL that answered); its query params override the request's own.
+ * (resolved against the URL that answered). As in dlt, the server's link is the whole next request:
+ * the endpoint's params are not added back (a server that drops a filter from its link means it).
+ * Auth is applied per request by the client, so credentials in the query still go with it.
  */
 export abstract class NextUrlPaginator extends BasePaginator {
   nextUrl: string | undefined;
@@ -47,6 +49,6 @@ export abstract class NextUrlPaginator extends BasePaginator {
     if (this.nextUrl === undefined) return;
     const { url, params } = splitUrl(this.nextUrl);
     request.url = url;
-    request.params = { ...request.params, ...params };
+    request.params = params;
   }
 }
