@@ -1,3 +1,4 @@
+import { INCREMENTAL_PLACEHOLDER_FIELDS } from "./placeholder-names.js";
 import type { PathSegment } from "./positions.js";
 import type { EndpointConfig, ResourceConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
 import { isPlainObject } from "./secrets.js";
@@ -11,7 +12,7 @@ export interface SemanticIssue {
   value?: unknown;
 }
 
-const INCREMENTAL_FIELDS = ["start_value", "end_value", "last_value"] as const;
+const INCREMENTAL_FIELDS = INCREMENTAL_PLACEHOLDER_FIELDS;
 const NAMESPACES = ["resources", "incremental"];
 
 /** A `{…}` placeholder, as dlt writes them; `{{` and `}}` are literal braces. */
@@ -22,7 +23,8 @@ export interface Placeholder {
 export function placeholdersIn(text: string): Placeholder[] {
   const out: Placeholder[] = [];
   for (const m of text.matchAll(/\{\{|\}\}|\{([^{}]*)\}/g)) {
-    if (m[1] !== undefined) out.push({ expression: m[1].trim() });
+    // `${secrets.x}` and `${env.X}` are sluice's references, resolved before any placeholder is filled.
+    if (m[1] !== undefined && text[m.index - 1] !== "$") out.push({ expression: m[1].trim() });
   }
   return out;
 }
@@ -78,11 +80,20 @@ function defaultsEndpoint(defaults: ResourceDefaults | undefined): EndpointConfi
 }
 
 /** Every string in a value with its path, for placeholder checks in params and JSON bodies. */
-function* stringsIn(value: unknown, path: PathSegment[]): Generator<[string, PathSegment[]]> {
+function* stringsIn(
+  value: unknown,
+  path: PathSegment[],
+  withKeys = false,
+): Generator<[string, PathSegment[]]> {
   if (typeof value === "string") yield [value, path];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
+  else if (Array.isArray(value))
+    for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i], withKeys);
   else if (isPlainObject(value))
-    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      // dlt fills placeholders in dict keys too, so it checks them too.
+      if (withKeys) yield [k, [...path, k]];
+      yield* stringsIn(v, [...path, k], withKeys);
+    }
 }
 
 export function semanticIssues(config: RestApiConfig): {
@@ -353,9 +364,8 @@ function checkPlaceholders(
 
   const places: [string, PathSegment[], boolean][] = [];
   if (typeof endpoint.path === "string") places.push([endpoint.path, pathAt, true]);
-  for (const [s, p] of stringsIn(params, [...at, "params"])) places.push([s, p, false]);
-  for (const [s, p] of stringsIn(endpoint.json ?? {}, [...at, "json"])) places.push([s, p, false]);
-  for (const [s, p] of stringsIn(endpoint.headers ?? {}, [...at, "headers"])) places.push([s, p, false]);
+  for (const key of ["params", "json", "data", "headers"] as const)
+    for (const [s, p] of stringsIn(endpoint[key] ?? {}, [...at, key], true)) places.push([s, p, false]);
 
   for (const [text, path, isPath] of places) {
     for (const { expression } of placeholdersIn(text)) {
@@ -387,17 +397,16 @@ function checkPlaceholders(
             value: text,
           });
         }
-      } else if (dot > 0 && /^[A-Za-z_]\w*$/.test(namespace)) {
-        // Only a near miss of a known namespace is an error: other braces may be literal text (GraphQL bodies).
-        const near = closest(namespace, NAMESPACES);
-        if (near !== undefined)
-          errors.push({
-            path,
-            message: `unknown placeholder {${expression}}`,
-            hint: `did you mean {${near}${expression.slice(dot)}}?`,
-            value: text,
-          });
-      } else if (isPath && !resolveParams.has(expression)) {
+      } else if (!isPath || dot >= 0) {
+        // As dlt: outside a path every `{…}` is a placeholder, and in a path a dotted one is; literal
+        // braces are written `{{` and `}}`.
+        errors.push({
+          path,
+          message: `unknown placeholder {${expression}}`,
+          hint: unknownPlaceholderHint(expression, names),
+          value: text,
+        });
+      } else if (isPath && !resolveParams.has(expression) && !isPathParam(params[expression])) {
         errors.push({
           path,
           message: `placeholder {${expression}} in the path has no value`,
@@ -408,6 +417,22 @@ function checkPlaceholders(
     }
   }
   return refs;
+}
+
+/** The nearest valid placeholder: a misspelled namespace, or a known resource under another one. */
+function unknownPlaceholderHint(expression: string, names: string[]): string {
+  const parts = expression.split(".");
+  const rest = parts.slice(1).join(".");
+  const near = parts.length > 1 ? closest(parts[0] ?? "", NAMESPACES) : undefined;
+  if (near !== undefined) return `did you mean {${near}.${rest}}?`;
+  if (parts.length > 2 && names.includes(parts[1] ?? "")) return `did you mean {resources.${rest}}?`;
+  if (parts.length > 1 && names.includes(parts[0] ?? "")) return `did you mean {resources.${expression}}?`;
+  return `placeholders are {resources.<parent>.<field>} and {incremental.start_value}; write {{${expression}}} for literal braces`;
+}
+
+/** dlt binds a plain (non-object) param named in the path into the path and drops it from the query. */
+function isPathParam(value: unknown): boolean {
+  return value !== undefined && !isPlainObject(value) && !Array.isArray(value);
 }
 
 function unknownParent(parent: string, path: PathSegment[], names: string[], value?: string): SemanticIssue {

@@ -1,3 +1,7 @@
+import {
+  INCREMENTAL_PLACEHOLDER_FIELDS,
+  type IncrementalPlaceholderField,
+} from "../../config/placeholder-names.js";
 import type { ConfigIssue } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import { recordToJson } from "../../core/record-json.js";
@@ -9,7 +13,7 @@ export interface ResourceRef {
   field: string;
 }
 
-export type IncrementalField = "start_value" | "end_value" | "last_value";
+export type IncrementalField = IncrementalPlaceholderField;
 
 /** `{incremental.start_value}` and friends. */
 export interface IncrementalRef {
@@ -28,7 +32,7 @@ export type PlaceholderRef = ResourceRef | IncrementalRef | NameRef;
 /** A parsed template: literal text and placeholders, in order. */
 export type Template = Array<string | PlaceholderRef>;
 
-const INCREMENTAL_FIELDS = new Set<string>(["start_value", "end_value", "last_value"]);
+const INCREMENTAL_FIELDS = new Set<string>(INCREMENTAL_PLACEHOLDER_FIELDS);
 
 /**
  * Parses a `str.format`-style template as dlt writes them: `{resources.…}` and `{incremental.…}` are
@@ -106,7 +110,7 @@ function parseRef(
       issues.push({
         path,
         message: `unknown placeholder {${expr}}`,
-        hint: "allowed: {incremental.start_value}, {incremental.end_value}, {incremental.last_value}",
+        hint: `allowed: ${INCREMENTAL_PLACEHOLDER_FIELDS.map((f) => `{incremental.${f}}`).join(", ")}`,
       });
       return undefined;
     }
