@@ -131,6 +131,8 @@ export const PAGINATOR_TYPES = [
   "page_number",
   "cursor",
   "json_link",
+  // dlt still takes its old name (deprecated there too); semantic checks warn with the new one.
+  "json_response",
   "header_link",
   "header_cursor",
   "auto",
@@ -210,14 +212,23 @@ const cursorPaginator = obj({
   maximum_pages: maximumPages(),
 }).describe("Cursor pagination: the next cursor is read from the response body.");
 
-const jsonLinkPaginator = obj({
-  type: z.literal("json_link").describe('"json_link".'),
+const jsonLinkOptions = {
   next_url_path: z
     .string()
     .optional()
     .describe('JSON path of the next page URL in the response; default "next".'),
   maximum_pages: maximumPages(),
+};
+
+const jsonLinkPaginator = obj({
+  type: z.literal("json_link").describe('"json_link".'),
+  ...jsonLinkOptions,
 }).describe("Next-page URL in the response body.");
+
+const jsonResponsePaginator = obj({
+  type: z.literal("json_response").describe('"json_response": dlt\'s deprecated name of "json_link".'),
+  ...jsonLinkOptions,
+}).describe('Deprecated (as in dlt): the same as "json_link"; write "json_link".');
 
 const headerLinkPaginator = obj({
   type: z.literal("header_link").describe('"header_link".'),
@@ -246,6 +257,7 @@ export const paginatorObjectSchema = z.discriminatedUnion("type", [
   pageNumberPaginator,
   cursorPaginator,
   jsonLinkPaginator,
+  jsonResponsePaginator,
   headerLinkPaginator,
   headerCursorPaginator,
   autoPaginator,

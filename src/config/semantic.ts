@@ -125,10 +125,10 @@ export function semanticIssues(config: RestApiConfig): {
 
   // Auth and paginators, wherever they appear.
   checkAuth(config.client.auth, ["client", "auth"], errors);
-  checkPaginator(config.client.paginator, ["client", "paginator"], errors);
+  checkPaginator(config.client.paginator, ["client", "paginator"], errors, warnings);
   if (dEndpoint) {
     checkAuth(dEndpoint.auth, ["resource_defaults", "endpoint", "auth"], errors);
-    checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors);
+    checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors, warnings);
     checkPlaceholders(
       dEndpoint,
       ["resource_defaults", "endpoint"],
@@ -142,7 +142,7 @@ export function semanticIssues(config: RestApiConfig): {
   const parents = new Map<string, string>();
   for (const r of resources) {
     checkAuth(r.endpoint.auth, [...r.endpointPath, "auth"], errors);
-    checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors);
+    checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors, warnings);
     checkHints(r.raw as Record<string, unknown> | undefined, r.path, errors);
 
     const refs = checkPlaceholders(r.endpoint, r.endpointPath, r.pathAt, names, errors);
@@ -280,7 +280,21 @@ function checkAuth(auth: unknown, path: PathSegment[], errors: SemanticIssue[]):
   }
 }
 
-function checkPaginator(paginator: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+function checkPaginator(
+  paginator: unknown,
+  path: PathSegment[],
+  errors: SemanticIssue[],
+  warnings: SemanticIssue[],
+): void {
+  const type = isPlainObject(paginator) ? paginator.type : paginator;
+  if (type === "json_response") {
+    warnings.push({
+      path: isPlainObject(paginator) ? [...path, "type"] : path,
+      message: 'paginator "json_response" is deprecated (dlt\'s old name of the JSON-link paginator)',
+      hint: 'write "json_link"; it means the same',
+      value: type,
+    });
+  }
   if (paginator === "offset") {
     errors.push({
       path,

@@ -59,7 +59,6 @@ export function suggestionHint(input: string, allowed: readonly string[], noun =
  * a real fix rather than a far-fetched "did you mean".
  */
 export const DLT_SPELLINGS: Readonly<Record<string, string>> = {
-  json_response: 'dlt\'s old name: use "json_link"',
   param: 'dlt\'s alias: use "query"',
   table_format: "table formats (delta, iceberg) are not supported by sluice; remove it",
   file_format: "sluice chooses the load file format itself; remove it",

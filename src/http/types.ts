@@ -80,6 +80,8 @@ export type PaginatorConfig =
       maximum_pages?: number;
     }
   | { type: "json_link"; next_url_path?: string; maximum_pages?: number }
+  /** dlt's deprecated name of json_link. */
+  | { type: "json_response"; next_url_path?: string; maximum_pages?: number }
   | { type: "header_link"; links_next_key?: string; maximum_pages?: number }
   | { type: "header_cursor"; cursor_key?: string; cursor_param?: string; maximum_pages?: number }
   | { type: "auto"; maximum_pages?: number };

@@ -206,11 +206,6 @@ describe("invalid configs: path, value and fix", () => {
       { path: "client.paginator", message: /"jsonlink"/, hint: /did you mean "json_link"/ },
     ],
     [
-      "dlt's deprecated paginator name",
-      { client: { ...client, paginator: "json_response" }, resources: ["a"] },
-      { path: "client.paginator", message: /"json_response"/, hint: /use "json_link"/ },
-    ],
-    [
       "dlt key sluice does not take",
       { client, resources: [{ name: "a", table_format: "delta" }] },
       { path: "resources[0].table_format", message: /unknown key/, hint: /not supported by sluice/ },

@@ -35,6 +35,7 @@ export function createPaginator(
     case "cursor":
       return new CursorPaginator(config);
     case "json_link":
+    case "json_response":
       return new JsonLinkPaginator(config);
     case "header_link":
       return new HeaderLinkPaginator(config);
