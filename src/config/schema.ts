@@ -386,10 +386,12 @@ export const endpointSchema = obj({
     .optional()
     .describe("JSON request body; merged one level deep over the defaults; placeholders allowed in strings."),
   data: z
-    .union([z.string(), z.record(z.string(), z.unknown())])
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.tuple([z.string(), z.unknown()]))])
     .nullable()
     .optional()
-    .describe("Form (or raw string) request body."),
+    .describe(
+      "Form request body: an object, a list of [key, value] pairs (a key may repeat), or a raw string; placeholders allowed; {} sends no body.",
+    ),
   headers: z
     .record(z.string(), z.union([text(), z.null()]))
     .nullable()

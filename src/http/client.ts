@@ -81,10 +81,13 @@ function encodeBody(req: PreparedRequest, headers: Record<string, string>): stri
     headers["content-type"] ??= "application/json";
     return recordToJson(req.json);
   }
-  if (req.data === undefined) return undefined;
+  // As requests: an empty form or string is no body at all, so no Content-Type either.
+  if (req.data === undefined || req.data === "") return undefined;
   if (typeof req.data === "string") return req.data;
+  const form = new URLSearchParams(req.data);
+  if (form.size === 0) return undefined;
   headers["content-type"] ??= "application/x-www-form-urlencoded";
-  return new URLSearchParams(req.data).toString();
+  return form.toString();
 }
 
 /**

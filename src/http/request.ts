@@ -1,4 +1,4 @@
-import type { HttpMethod, ParamValue, RequestSpec } from "./types.js";
+import type { FormBody, HttpMethod, ParamValue, RequestSpec } from "./types.js";
 import { joinUrl } from "./url.js";
 
 /**
@@ -11,7 +11,12 @@ export interface PreparedRequest {
   params: Record<string, ParamValue | undefined>;
   headers: Record<string, string>;
   json?: unknown;
-  data?: Record<string, string> | string;
+  data?: FormBody;
+}
+
+function copyForm(data: FormBody): FormBody {
+  if (typeof data === "string") return data;
+  return Array.isArray(data) ? data.map(([k, v]): [string, string] => [k, v]) : { ...data };
 }
 
 export function prepareRequest(baseUrl: string, spec: RequestSpec): PreparedRequest {
@@ -24,7 +29,7 @@ export function prepareRequest(baseUrl: string, spec: RequestSpec): PreparedRequ
   // Paginators write into the body: never into the caller's object.
   if (spec.json !== undefined)
     req.json = spec.json !== null && typeof spec.json === "object" ? structuredClone(spec.json) : spec.json;
-  if (spec.data !== undefined) req.data = typeof spec.data === "string" ? spec.data : { ...spec.data };
+  if (spec.data !== undefined) req.data = copyForm(spec.data);
   return req;
 }
 
@@ -44,6 +49,6 @@ export function cloneRequest(req: PreparedRequest): PreparedRequest {
   };
   if (req.json !== undefined)
     copy.json = req.json !== null && typeof req.json === "object" ? structuredClone(req.json) : req.json;
-  if (req.data !== undefined) copy.data = typeof req.data === "string" ? req.data : { ...req.data };
+  if (req.data !== undefined) copy.data = copyForm(req.data);
   return copy;
 }

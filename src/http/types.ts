@@ -86,6 +86,9 @@ export type PaginatorConfig =
   | { type: "header_cursor"; cursor_key?: string; cursor_param?: string; maximum_pages?: number }
   | { type: "auto"; maximum_pages?: number };
 
+/** A form body: a map, or `[key, value]` pairs in order (a key may repeat), or a raw string body. */
+export type FormBody = Record<string, string> | Array<[string, string]> | string;
+
 /** One request before the paginator and auth touch it. `path` is relative to the client's base URL, or absolute. */
 export interface RequestSpec {
   method?: HttpMethod;
@@ -94,8 +97,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** JSON body. */
   json?: unknown;
-  /** Form body (or a raw string body). */
-  data?: Record<string, string> | string;
+  /** Form (or raw string) body. */
+  data?: FormBody;
 }
 
 export interface HttpResponse {

@@ -26,7 +26,7 @@ describe("IncrementalRun", () => {
     const state: JsonObject = {};
     const slot = cursorSlot(state, "ts");
     const run = new IncrementalRun({ cursor_path: "ts", initial_value: 5 }, slot, ["id"], "r");
-    expect(run.placeholderValues()).toEqual({ start_value: 5, last_value: 5 });
+    expect(run.placeholderValues()).toEqual({ start_value: 5, last_value: 5, initial_value: 5 });
     const out = run.filter(rows(3, 5, 7, 7));
     expect(out.records.map((r) => r.ts)).toEqual([5, 7, 7]);
     expect(state).toMatchObject({ incremental: { ts: { initial_value: 5, last_value: 7 } } });
@@ -141,7 +141,13 @@ describe("IncrementalRun", () => {
       "r",
     );
     expect(run.startValue).toBe(90);
-    expect(run.placeholderValues()).toEqual({ start_value: "t90", last_value: "t90" });
+    // as dlt: initial_value is converted like the cursor values, lag is given as configured
+    expect(run.placeholderValues()).toEqual({
+      start_value: "t90",
+      last_value: "t90",
+      initial_value: "t1",
+      lag: 10,
+    });
     expect(run.filter([{ meta: { ts: 95 } }, { meta: { ts: 80 } }]).records).toEqual([{ meta: { ts: 95 } }]);
     // the stored cursor never moves backwards because of lag
     expect(cursorSlot(state, "meta.ts").last_value).toBe(100);

@@ -221,6 +221,10 @@ export class IncrementalRun {
       out.last_value = out.start_value;
     }
     if (this.endValue !== undefined && this.endValue !== null) out.end_value = convert(this.endValue);
+    // As dlt: initial_value is the configured one (converted like the others), lag as configured, unconverted.
+    const { initial_value, lag } = this.config;
+    if (initial_value !== undefined && initial_value !== null) out.initial_value = convert(initial_value);
+    if (lag !== undefined && lag !== null) out.lag = lag;
     return out;
   }
 

@@ -23,6 +23,9 @@ export type Compiled =
   | { t: "arr"; items: Compiled[] }
   | { t: "obj"; entries: Array<[Template, Compiled]> };
 
+/** A form body: raw text, or ordered `[key, value]` pairs (dlt's dict and list-of-tuples forms alike). */
+export type CompiledForm = { t: "text"; tpl: Template } | { t: "pairs"; pairs: Array<[Template, Compiled]> };
+
 /** An endpoint ready to turn into requests. */
 export interface CompiledEndpoint {
   method: HttpMethod;
@@ -31,7 +34,7 @@ export interface CompiledEndpoint {
   params: Array<[Template, Compiled]>;
   headers: Array<[string, Template]>;
   json: Compiled | undefined;
-  data: RequestSpec["data"];
+  data: CompiledForm | undefined;
   incremental: IncrementalConfig | undefined;
   /** Every parent reference, with the config path it was found at (for errors). */
   parentRefs: Array<{ ref: ResourceRef; at: string }>;
@@ -102,7 +105,12 @@ export function compileEndpoint(
   };
 
   const path = bindPathNames(
-    parseTemplate(endpoint.path, `${at}.path`, issues, "path"),
+    parseTemplate(
+      bindStaticPathParams(endpoint.path, rawParams, legacyResolve),
+      `${at}.path`,
+      issues,
+      "path",
+    ),
     rawParams,
     legacyResolve,
     `${at}.path`,
@@ -143,13 +151,21 @@ export function compileEndpoint(
     forEachTemplate(json, (tpl) => noteRefs(tpl, `${at}.json`, false));
   }
 
+  const data = compileForm(endpoint.data, `${at}.data`, issues);
+  if (data?.t === "text") noteRefs(data.tpl, `${at}.data`, false);
+  else if (data)
+    for (const [key, value] of data.pairs) {
+      noteRefs(key, `${at}.data`, false);
+      forEachTemplate(value, (tpl) => noteRefs(tpl, `${at}.data`, false));
+    }
+
   return {
     method: endpoint.method ?? "GET",
     path,
     params,
     headers,
     json,
-    data: formBody(endpoint.data),
+    data,
     incremental,
     parentRefs,
   };
@@ -191,10 +207,49 @@ function bindPathNames(
   });
 }
 
-function formBody(data: MergedEndpoint["data"]): RequestSpec["data"] {
+/**
+ * dlt's older path binding, done on the text as dlt does it: a `{name}` naming a plain (non-object) param
+ * takes the param's value as written and the param leaves the query. The value is parsed with the rest of
+ * the path, so its own `{incremental.…}` or `{resources.…}` placeholders are filled and `{{ }}` unescaped.
+ */
+function bindStaticPathParams(
+  path: string,
+  params: Record<string, unknown>,
+  resolve: Map<string, ResourceRef>,
+): string {
+  return path.replace(/\{\{|\}\}|\{\s*([A-Za-z_][\w-]*)\s*\}/g, (whole, name: string | undefined) => {
+    if (name === undefined || resolve.has(name) || !Object.hasOwn(params, name)) return whole;
+    const value = params[name];
+    if (isObj(value) || Array.isArray(value)) return whole;
+    delete params[name];
+    return valueText(value);
+  });
+}
+
+/** A form body in any of dlt's spellings: a string, a dict, or a list of `[key, value]` pairs. */
+function compileForm(data: unknown, where: string, issues: ConfigIssue[]): CompiledForm | undefined {
   if (data === null || data === undefined) return undefined;
-  if (typeof data === "string") return data;
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, valueText(v)]));
+  if (typeof data === "string") return { t: "text", tpl: parseTemplate(data, where, issues) };
+  const entries: Array<[string, unknown]> = [];
+  if (Array.isArray(data)) {
+    for (const [i, pair] of data.entries()) {
+      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string")
+        entries.push([pair[0], pair[1]]);
+      else
+        issues.push({
+          path: `${where}[${i}]`,
+          message: "a form body given as a list holds [key, value] pairs",
+          hint: 'write e.g. [["tag", "a"], ["tag", "b"]], or give data as an object',
+        });
+    }
+  } else if (isObj(data)) entries.push(...Object.entries(data));
+  return {
+    t: "pairs",
+    pairs: entries.map(([k, v]) => [
+      parseTemplate(k, `${where}.${k}`, issues),
+      compileValue(v, `${where}.${k}`, issues),
+    ]),
+  };
 }
 
 function compileValue(value: unknown, where: string, issues: ConfigIssue[]): Compiled {
@@ -267,6 +322,23 @@ function renderParam(c: Compiled, values: PlaceholderValues): ParamValue | undef
   }
 }
 
+/**
+ * Form pairs as requests encodes them: a list value repeats its key, a null (or an unset incremental
+ * bound, as in params) leaves the key out, booleans are `true`/`false` as in the query string.
+ */
+function renderForm(form: CompiledForm, values: PlaceholderValues): string | Array<[string, string]> {
+  if (form.t === "text") return renderTemplate(form.tpl, values, "text");
+  const out: Array<[string, string]> = [];
+  for (const [key, c] of form.pairs) {
+    const value = renderParam(c, values);
+    if (value === undefined || value === null) continue;
+    const name = renderTemplate(key, values, "text");
+    for (const item of Array.isArray(value) ? value : [value])
+      if (item !== null && item !== undefined) out.push([name, String(item)]);
+  }
+  return out;
+}
+
 /** Fills an endpoint's placeholders for one request. Throws PlaceholderMissing when a value is absent. */
 export function renderRequest(
   ep: CompiledEndpoint,
@@ -284,6 +356,6 @@ export function renderRequest(
   if (ep.headers.length > 0)
     spec.headers = Object.fromEntries(ep.headers.map(([k, t]) => [k, renderTemplate(t, values, "text")]));
   if (ep.json !== undefined) spec.json = renderJson(ep.json, values);
-  if (ep.data !== undefined) spec.data = ep.data;
+  if (ep.data !== undefined) spec.data = renderForm(ep.data, values);
   return spec;
 }
