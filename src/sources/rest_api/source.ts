@@ -212,9 +212,11 @@ function endpointResource(
       let records = page.records;
       if (plan.parent !== undefined && parentRecord && includeFields.length > 0)
         records = includeFromParent(name, records, plan.parent, parentRecord, includeFields);
+      // As dlt: the steps come first, so cursor_path reads mapped records and a filtered-out record
+      // does not move the cursor.
+      if (steps.length > 0) records = applyProcessingSteps(records, steps);
       let stop = false;
       if (inc) ({ records, stop } = inc.filter(records));
-      if (steps.length > 0) records = applyProcessingSteps(records, steps);
       if (exclude.length > 0) records = excludeColumns(records, exclude);
       ctx.metrics.records += records.length;
       if (records.length > 0) yield records;
