@@ -70,8 +70,8 @@ YAML), the bad value and the fix (\`did you mean "offset"?\`). \`sluice validate
 | --- | --- | --- |
 | \`\${secrets.name}\` | at run time, from the environment variable \`NAME\` (upper case, \`.\` → \`__\`), then \`.sluice/secrets.toml\` | never printed, logged, stored or loaded; a missing secret fails before any request, naming both places |
 | \`\${env.NAME}\`, \`\${env.NAME:-default}\` | when \`sluice run\`/\`validate\` reads the file | for settings that differ per machine but are not secret, such as a base URL; an unset variable without a default is a config error |
-| \`{resources.<parent>.<field>}\` | per parent record | parent/child resources, in \`path\`, \`params\`, \`json\`, \`headers\` |
-| \`{incremental.start_value}\` (\`end_value\`, \`last_value\`) | per run | incremental loading |
+| \`{resources.<parent>.<field>}\` | per parent record | parent/child resources, in \`path\`, \`params\`, \`json\`, \`data\`, \`headers\` |
+| \`{incremental.start_value}\` (\`end_value\`, \`last_value\`, \`initial_value\`, \`lag\`) | per run | incremental loading; \`initial_value\` and \`lag\` as configured; an unset one leaves a param or form field out |
 
 The examples in [\`examples/\`](../examples) read the demo API's address with
 \`"\${env.DEMO_API_URL:-http://127.0.0.1:8787}"\`, so the same file runs against the demo on its default
