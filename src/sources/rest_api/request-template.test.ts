@@ -187,4 +187,32 @@ describe("interpolation into requests", () => {
     expect(spec.json).toEqual({ since: 5, range: [5, 9] });
     expect(spec.headers).toEqual({ "X-Since": "5" });
   });
+
+  it("renders a form body as ordered pairs: lists repeat a key, nulls and unset bounds drop it", () => {
+    const { ep, issues } = compile({
+      path: "f",
+      method: "POST",
+      data: { a: [1, "{resources.p.id}"], n: null, e: "{incremental.end_value}", "k{resources.p.id}": true },
+      incremental: { cursor_path: "ts", initial_value: 1 },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, {
+      parent: { name: "p", record: { id: 4 } },
+      incremental: { start_value: 1 },
+    });
+    expect(spec.data).toEqual([
+      ["a", "1"],
+      ["a", "4"],
+      ["k4", "true"],
+    ]);
+  });
+
+  it("reports a form list entry that is not a [key, value] pair at its index", () => {
+    const { issues } = compile({
+      path: "f",
+      method: "POST",
+      data: [["a", 1], ["b"]] as unknown as Endpoint["data"],
+    });
+    expect(issues.map((i) => i.path)).toEqual(["resources[0].endpoint.data[1]"]);
+  });
 });
