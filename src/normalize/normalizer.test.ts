@@ -282,8 +282,8 @@ describe("exact integers (bigint from the JSON parser)", () => {
 const columnsOf = (n: Normalizer) => n.schema().tables.items!.columns;
 
 describe("column hints", () => {
-  it("creates hinted columns before data, with source or normalized keys", () => {
-    const { n } = setup({
+  it("creates hinted columns with the first record (no table before data, as dlt), with source or normalized keys", () => {
+    const { n, feed } = setup({
       primary_key: "businessId",
       merge_key: ["region_code"],
       columns: {
@@ -294,6 +294,8 @@ describe("column hints", () => {
       },
       write_disposition: "merge",
     });
+    expect(n.schema().tables.items).toBeUndefined();
+    feed({ businessId: 1 });
     const cols = n.schema().tables.items!.columns;
     expect(cols.middle_name).toEqual({ name: "middle_name", data_type: "text", nullable: true });
     expect(cols.business_id).toMatchObject({ data_type: "bigint", primary_key: true, nullable: false });
@@ -328,7 +330,7 @@ describe("column hints", () => {
 
   it("applies key hints without a data type once data arrives", () => {
     const { n, feed } = setup({ primary_key: ["orgId", "userId"], write_disposition: "merge" });
-    expect(n.schema().tables.items!.columns.org_id).toBeUndefined();
+    expect(n.schema().tables.items?.columns.org_id).toBeUndefined();
     feed({ orgId: 1, userId: "u" });
     const cols = n.schema().tables.items!.columns;
     expect(cols.org_id).toMatchObject({ data_type: "bigint", primary_key: true, nullable: false });
@@ -541,15 +543,17 @@ describe("schema contracts", () => {
 describe("schema versions", () => {
   it("bumps the version once per changed snapshot and keeps a stable content hash", () => {
     const { n, feed } = setup();
+    // A registered resource without rows is no table yet: nothing changed.
     const s1 = n.schema();
-    expect(s1.version).toBe(1);
+    expect(s1.version).toBe(0);
+    expect(s1.tables).toEqual({});
     expect(n.schema()).toEqual(s1);
     feed({ id: 1 });
     const s2 = n.schema();
-    expect(s2.version).toBe(2);
+    expect(s2.version).toBe(1);
     expect(s2.version_hash).not.toBe(s1.version_hash);
     feed({ id: 2 });
-    expect(n.schema().version).toBe(2);
+    expect(n.schema().version).toBe(1);
     n.registerResource("items", {});
     expect(n.schema().version_hash).toBe(s2.version_hash);
     expect(n.changed).toBe(true);

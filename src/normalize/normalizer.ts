@@ -83,6 +83,8 @@ export class Normalizer {
   private readonly tables = new Map<string, TableState>();
   private readonly bindings = new Map<string, ResourceBinding>();
   private readonly preexisting: ReadonlySet<string>;
+  /** Tables of the schema this normalizer started from. */
+  private readonly given: ReadonlySet<string>;
   private readonly ids = new RootIdGenerator();
   /** Rows of the current record: table, row, table, row, … (flushed when the record is kept). */
   private readonly out: unknown[] = [];
@@ -106,7 +108,8 @@ export class Normalizer {
     const seen = new Set<string>();
     for (const [name, t] of Object.entries(this.stored.tables)) if (t.seen_data === true) seen.add(name);
     this.preexisting = seen;
-    this.lastHash = schemaContentHash(this.stored);
+    this.given = new Set(Object.keys(this.stored.tables));
+    this.lastHash = schemaContentHash(this.visible());
     if (this.stored.version_hash === "") this.stored.version_hash = this.lastHash;
     this.baselineHash = this.lastHash;
   }
@@ -114,17 +117,29 @@ export class Normalizer {
   /** True if the schema changed since construction (or since `markClean()`). */
   get changed(): boolean {
     if (!this.dirty && this.lastHash === this.baselineHash) return false;
-    return schemaContentHash(this.stored) !== this.baselineHash;
+    return schemaContentHash(this.visible()) !== this.baselineHash;
   }
 
   markClean(): void {
-    this.baselineHash = schemaContentHash(this.stored);
+    this.baselineHash = schemaContentHash(this.visible());
+  }
+
+  /**
+   * The schema as published: as in dlt, a table exists once it has had a row, so a resource that yields
+   * nothing (column hints or not) adds no table to the schema, the package or the destination. Tables of
+   * the given schema stay (a replace with no rows must still empty them).
+   */
+  private visible(): StoredSchema {
+    const tables: StoredSchema["tables"] = {};
+    for (const [name, t] of Object.entries(this.stored.tables))
+      if (t.seen_data === true || this.given.has(name)) tables[name] = t;
+    return { ...this.stored, tables };
   }
 
   /** Current schema snapshot; `version` bumped and `version_hash` recomputed if anything changed. */
   schema(): StoredSchema {
     if (this.dirty) {
-      const hash = schemaContentHash(this.stored);
+      const hash = schemaContentHash(this.visible());
       if (hash !== this.lastHash) {
         this.stored.version += 1;
         this.stored.version_hash = hash;
@@ -132,7 +147,7 @@ export class Normalizer {
       }
       this.dirty = false;
     }
-    return cloneSchema(this.stored);
+    return cloneSchema(this.visible());
   }
 
   /**
