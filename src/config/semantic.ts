@@ -15,6 +15,9 @@ export interface SemanticIssue {
 const INCREMENTAL_FIELDS = INCREMENTAL_PLACEHOLDER_FIELDS;
 const NAMESPACES = ["resources", "incremental"];
 
+/** RFC 9110 `token`: the characters a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** A `{…}` placeholder, as dlt writes them; `{{` and `}}` are literal braces. */
 export interface Placeholder {
   expression: string;
@@ -125,9 +128,12 @@ export function semanticIssues(config: RestApiConfig): {
 
   // Auth and paginators, wherever they appear.
   checkAuth(config.client.auth, ["client", "auth"], errors);
+  checkHeaders(config.client.headers, ["client", "headers"], errors);
   checkPaginator(config.client.paginator, ["client", "paginator"], errors, warnings);
   if (dEndpoint) {
     checkAuth(dEndpoint.auth, ["resource_defaults", "endpoint", "auth"], errors);
+    checkHeaders(dEndpoint.headers, ["resource_defaults", "endpoint", "headers"], errors);
+    checkIncrementalParams(dEndpoint.params, ["resource_defaults", "endpoint", "params"], errors);
     checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors, warnings);
     checkPlaceholders(
       dEndpoint,
@@ -144,6 +150,11 @@ export function semanticIssues(config: RestApiConfig): {
     checkAuth(r.endpoint.auth, [...r.endpointPath, "auth"], errors);
     checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors, warnings);
     checkHints(r.raw as Record<string, unknown> | undefined, r.path, errors);
+    if (r.raw !== undefined) {
+      checkHeaders(r.endpoint.headers, [...r.endpointPath, "headers"], errors);
+      checkIncrementalParams(r.endpoint.params, [...r.endpointPath, "params"], errors);
+    }
+    checkBodies(r, dEndpoint, errors);
 
     const refs = checkPlaceholders(r.endpoint, r.endpointPath, r.pathAt, names, errors);
     const found = new Map<string, PathSegment[]>();
@@ -258,8 +269,83 @@ function checkUrl(url: unknown, path: PathSegment[], errors: SemanticIssue[]): v
     });
 }
 
+/** Header names must be HTTP tokens and values one line: no HTTP client can send anything else. */
+function checkHeaders(headers: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (!isPlainObject(headers)) return;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name))
+      errors.push({
+        path: [...path, name],
+        message: `${JSON.stringify(name)} is not a valid HTTP header name`,
+        hint: "a header name is letters, digits and !#$%&'*+-.^_`|~ only: no spaces, colons or braces (check what was interpolated into it)",
+      });
+    else if (typeof value === "string" && /[\r\n\0]/.test(value))
+      errors.push({
+        path: [...path, name],
+        message: `header "${name}" has a line break (CR/LF) in its value`,
+        hint: "a header value is one line: remove the line break",
+      });
+  }
+}
+
+/** dlt takes only a start from an incremental param; a range needs the endpoint-level block. */
+function checkIncrementalParams(params: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
+  if (!isPlainObject(params)) return;
+  for (const [name, value] of Object.entries(params)) {
+    if (!isPlainObject(value) || value.type !== "incremental") continue;
+    for (const key of ["end_value", "end_param"] as const) {
+      if (value[key] === undefined || value[key] === null) continue;
+      errors.push({
+        path: [...path, name, key],
+        message: `an incremental param takes only a start (cursor_path, initial_value), not ${key}`,
+        hint: `use endpoint.incremental instead: {start_param: "${name}", cursor_path: ..., initial_value: ..., end_param: ..., end_value: ...}, and remove params.${name}`,
+      });
+    }
+  }
+}
+
+/** dlt's client refuses a request with both a JSON and a form body ("Cannot use both 'json' and 'data'"). */
+function checkBodies(r: ResourceView, d: EndpointConfig | undefined, errors: SemanticIssue[]): void {
+  const own = r.endpoint;
+  const ownJson = Object.hasOwn(own, "json") ? own.json : undefined;
+  const json =
+    isPlainObject(ownJson) && isPlainObject(d?.json)
+      ? { ...d.json, ...ownJson }
+      : ownJson !== undefined
+        ? ownJson
+        : d?.json;
+  const ownData = Object.hasOwn(own, "data") ? own.data : undefined;
+  const data = ownData !== undefined ? ownData : d?.data;
+  // Python's truth: an empty body is no body, as in dlt.
+  if (!nonEmpty(json) || !nonEmpty(data)) return;
+  const where = (mine: boolean) => (mine ? "this endpoint" : "resource_defaults.endpoint");
+  errors.push({
+    path: nonEmpty(ownData) ? [...r.endpointPath, "data"] : ["resource_defaults", "endpoint", "data"],
+    message: `resource "${r.name}" has both json (from ${where(nonEmpty(ownJson))}) and data (from ${where(nonEmpty(ownData))}); a request has one body`,
+    hint: "keep json for a JSON body or data for a form body; set the other to null to drop a default",
+  });
+}
+
+function nonEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isPlainObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
 function checkAuth(auth: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
   if (!isPlainObject(auth)) return;
+  if (
+    auth.type === "api_key" &&
+    (auth.location === undefined || auth.location === "header") &&
+    typeof auth.name === "string" &&
+    !HEADER_NAME.test(auth.name)
+  )
+    errors.push({
+      path: [...path, "name"],
+      message: `${JSON.stringify(auth.name)} is not a valid HTTP header name`,
+      hint: "a header name is letters, digits and !#$%&'*+-.^_`|~ only: no spaces, colons or braces",
+    });
   if (
     (auth.type === "oauth2" || auth.type === "oauth2_client_credentials") &&
     !auth.token_url &&
@@ -378,8 +464,10 @@ function checkPlaceholders(
 
   const places: [string, PathSegment[], boolean][] = [];
   if (typeof endpoint.path === "string") places.push([endpoint.path, pathAt, true]);
+  // Header names are not scanned: braces in one are refused as an invalid name, a clearer message.
   for (const key of ["params", "json", "data", "headers"] as const)
-    for (const [s, p] of stringsIn(endpoint[key] ?? {}, [...at, key], true)) places.push([s, p, false]);
+    for (const [s, p] of stringsIn(endpoint[key] ?? {}, [...at, key], key !== "headers"))
+      places.push([s, p, false]);
 
   for (const [text, path, isPath] of places) {
     for (const { expression } of placeholdersIn(text)) {
