@@ -1,7 +1,14 @@
 import { basename, extname } from "node:path";
-import { checkConfig, type LoadedConfig, loadConfigFile, type RestApiConfig } from "../config/index.js";
+import {
+  checkConfig,
+  type LoadedConfig,
+  loadConfigFile,
+  locateIssues,
+  type RestApiConfig,
+} from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../core/errors.js";
 import type { Source } from "../core/resource.js";
+import { sourceBuildIssues } from "../sources/rest_api/index.js";
 import { expandEnv } from "./env-interpolation.js";
 import type { CliIO } from "./io.js";
 
@@ -23,13 +30,13 @@ export async function readConfigInput(path: string, io: CliIO): Promise<ConfigIn
   const loaded: LoadedConfig = await loadConfigFile(path);
   if (loaded.kind === "source") return { kind: "source", file: loaded.file, source: loaded.source };
   const expanded = expandEnv(loaded.config, io.env, loaded.file);
-  const result = checkConfig(expanded, { file: loaded.file, positions: loaded.positions });
-  if (!result.config) {
-    const n = result.errors.length;
-    throw new ConfigError(
-      result.errors,
-      `Invalid config in ${loaded.file} (${n} problem${n === 1 ? "" : "s"})`,
-    );
+  const where = { file: loaded.file, positions: loaded.positions };
+  const result = checkConfig(expanded, where);
+  // The source's own build checks too, so `validate` and `run` refuse the same configs the same way.
+  const errors = result.config ? locateIssues(sourceBuildIssues(result.config), where) : result.errors;
+  if (!result.config || errors.length > 0) {
+    const n = errors.length;
+    throw new ConfigError(errors, `Invalid config in ${loaded.file} (${n} problem${n === 1 ? "" : "s"})`);
   }
   return { kind: "config", file: loaded.file, config: result.config, warnings: result.warnings };
 }

@@ -31,4 +31,4 @@ export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
 export { isSecretRef, resolveSecrets, SecretRef, secret, secretNamesIn, secrets } from "./secrets.js";
 export { placeholdersIn } from "./semantic.js";
 export type { CheckResult, ValidateOptions } from "./validate.js";
-export { checkConfig, validateConfig } from "./validate.js";
+export { checkConfig, locateIssues, validateConfig } from "./validate.js";

@@ -60,6 +60,31 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): R
 }
 
 /**
+ * Gives issues found later on a checked config (building its source) the file and the line of the
+ * nearest enclosing value, as `checkConfig` gives its own.
+ */
+export function locateIssues(issues: readonly ConfigIssue[], options: ValidateOptions = {}): ConfigIssue[] {
+  return issues.map((issue) => {
+    const out: ConfigIssue = { ...issue, message: redact(issue.message) };
+    if (issue.hint !== undefined) out.hint = redact(issue.hint);
+    if (options.file !== undefined) out.file = options.file;
+    let path = issue.path;
+    while (options.positions) {
+      const p = options.positions.get(path);
+      if (p) {
+        out.line = p.line;
+        out.column = p.column;
+        break;
+      }
+      const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
+      if (cut <= 0) break;
+      path = path.slice(0, cut);
+    }
+    return out;
+  });
+}
+
+/**
  * Reference checks (parents, cycles, names) on a config the schema rejected, so one run reports
  * everything. Issues at or under a place the schema already reported are dropped as noise.
  */

@@ -1,4 +1,4 @@
-import { validateConfig } from "../../config/index.js";
+import { isSecretRef, validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
@@ -12,6 +12,7 @@ import type {
   WriteDisposition,
 } from "../../core/resource.js";
 import { RestClient } from "../../http/client.js";
+import { createPaginator } from "../../http/paginators/index.js";
 import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
 import type {
   AuthConfig,
@@ -57,8 +58,7 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
   const cfg: RestApiConfig = resolveConfigSecrets(validated, secretOptions);
 
   const issues: ConfigIssue[] = [];
-  const plans = planResources(cfg.resources, cfg.resource_defaults, issues);
-  const hints = plans.map((p) => resourceHints(p, issues));
+  const { plans, hints } = buildPlans(cfg, issues);
   if (issues.length > 0) throw new ConfigError(issues);
 
   registerAuthSecrets(cfg.client.auth);
@@ -91,6 +91,51 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
       await c?.close();
     },
   };
+}
+
+/**
+ * Every problem building a source from this (validated) config finds, without secrets and without I/O:
+ * the resource graph, placeholders, paginators and column hints. `sluice validate` and `sluice run` both
+ * call it, so a config `validate` passes is not refused by `run` before its first request.
+ */
+export function sourceBuildIssues(config: RestApiConfigInput): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  buildPlans(withoutSecrets(config) as RestApiConfig, issues);
+  return issues;
+}
+
+/** The config with each secret reference standing in as its `${secrets.…}` text: no secret is looked up. */
+function withoutSecrets(value: unknown): unknown {
+  if (isSecretRef(value)) return value.toString();
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));
+  return value;
+}
+
+function buildPlans(
+  cfg: RestApiConfig,
+  issues: ConfigIssue[],
+): { plans: ResourcePlan[]; hints: ResourceHints[] } {
+  const plans = planResources(cfg.resources, cfg.resource_defaults, issues);
+  const hints = plans.map((p) => resourceHints(p, issues));
+  for (const p of plans) checkPaginator(p, cfg, issues);
+  return { plans, hints };
+}
+
+/** Builds the resource's paginator once, as its first read will, so a bad setting fails here. */
+function checkPaginator(plan: ResourcePlan, cfg: RestApiConfig, issues: ConfigIssue[]): void {
+  if (isSingleEntityPath(plan.endpoint) && plan.resource.endpoint.paginator == null) return;
+  try {
+    createPaginator(effectivePaginator(plan.resource.endpoint, cfg.client));
+  } catch (err) {
+    if (!(err instanceof SluiceError)) throw err;
+    issues.push({
+      path: plan.resource.endpoint.paginator == null ? "client.paginator" : `${plan.at}.endpoint.paginator`,
+      message: err.message,
+      ...(err.hint === undefined ? {} : { hint: err.hint }),
+    });
+  }
 }
 
 function warnTo(logger: Logger): (issue: ConfigIssue) => void {
