@@ -238,15 +238,8 @@ const casesArb: fc.Arbitrary<Case[]> = fc
   .map((cases) => cases.map((c, i) => ({ ...c, table: `t${i} ${c.table}` })));
 /** Property runs per destination: each is one pipeline run of up to six resources. */
 const RUNS = 25;
-// A failure prints fast-check's seed and path; SLUICE_FC_SEED and SLUICE_FC_PATH replay exactly that case.
 // The time bound keeps a slow machine from running on; hitting it is not a failure (fewer cases ran).
-const PROPERTY_RUN = {
-  numRuns: RUNS,
-  interruptAfterTimeLimit: 45_000,
-  ...(process.env.SLUICE_FC_SEED === undefined
-    ? {}
-    : { seed: Number(process.env.SLUICE_FC_SEED), path: process.env.SLUICE_FC_PATH ?? "" }),
-};
+const PROPERTY_RUN = { numRuns: RUNS, interruptAfterTimeLimit: 45_000 };
 
 /** JSON as an API sends it: bigints as bare digits. */
 function toJson(v: unknown): string {
