@@ -29,6 +29,6 @@ export type {
 export { PAGINATOR_TYPES, restApiConfigSchema } from "./schema.js";
 export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
 export { isSecretRef, resolveSecrets, SecretRef, secret, secretNamesIn, secrets } from "./secrets.js";
-export { placeholdersIn } from "./semantic.js";
+export { headerIssues, placeholdersIn } from "./semantic.js";
 export type { CheckResult, ValidateOptions } from "./validate.js";
 export { checkConfig, locateIssues, validateConfig } from "./validate.js";

@@ -1,7 +1,7 @@
 import { INCREMENTAL_PLACEHOLDER_FIELDS } from "./placeholder-names.js";
 import type { PathSegment } from "./positions.js";
 import type { EndpointConfig, ResourceConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
-import { isPlainObject } from "./secrets.js";
+import { isPlainObject, type Resolved } from "./secrets.js";
 import { closest, suggestionHint } from "./suggest.js";
 
 /** A problem found by a check the schema cannot express (names, references, cycles). */
@@ -128,11 +128,10 @@ export function semanticIssues(config: RestApiConfig): {
 
   // Auth and paginators, wherever they appear.
   checkAuth(config.client.auth, ["client", "auth"], errors);
-  checkHeaders(config.client.headers, ["client", "headers"], errors);
+  errors.push(...headerIssues(config));
   checkPaginator(config.client.paginator, ["client", "paginator"], errors, warnings);
   if (dEndpoint) {
     checkAuth(dEndpoint.auth, ["resource_defaults", "endpoint", "auth"], errors);
-    checkHeaders(dEndpoint.headers, ["resource_defaults", "endpoint", "headers"], errors);
     checkIncrementalParams(dEndpoint.params, ["resource_defaults", "endpoint", "params"], errors);
     checkPaginator(dEndpoint.paginator, ["resource_defaults", "endpoint", "paginator"], errors, warnings);
     checkPlaceholders(
@@ -150,10 +149,7 @@ export function semanticIssues(config: RestApiConfig): {
     checkAuth(r.endpoint.auth, [...r.endpointPath, "auth"], errors);
     checkPaginator(r.endpoint.paginator, [...r.endpointPath, "paginator"], errors, warnings);
     checkHints(r.raw as Record<string, unknown> | undefined, r.path, errors);
-    if (r.raw !== undefined) {
-      checkHeaders(r.endpoint.headers, [...r.endpointPath, "headers"], errors);
-      checkIncrementalParams(r.endpoint.params, [...r.endpointPath, "params"], errors);
-    }
+    if (r.raw !== undefined) checkIncrementalParams(r.endpoint.params, [...r.endpointPath, "params"], errors);
     checkBodies(r, dEndpoint, errors);
 
     const refs = checkPlaceholders(r.endpoint, r.endpointPath, r.pathAt, names, errors);
@@ -269,7 +265,22 @@ function checkUrl(url: unknown, path: PathSegment[], errors: SemanticIssue[]): v
     });
 }
 
-/** Header names must be HTTP tokens and values one line: no HTTP client can send anything else. */
+/**
+ * Header names must be HTTP tokens and values one line: no HTTP client can send anything else. Run on
+ * the config as written, and again once secrets are resolved (a secret may end in a newline).
+ */
+export function headerIssues(resolvedOrNot: RestApiConfig | Resolved<RestApiConfig>): SemanticIssue[] {
+  // Only names and plain strings are read: secret references are skipped, resolved ones checked.
+  const config = resolvedOrNot as RestApiConfig;
+  const errors: SemanticIssue[] = [];
+  checkHeaders(config.client.headers, ["client", "headers"], errors);
+  const d = defaultsEndpoint(config.resource_defaults);
+  checkHeaders(d?.headers, ["resource_defaults", "endpoint", "headers"], errors);
+  for (const r of viewResources(config))
+    if (r.raw !== undefined) checkHeaders(r.endpoint.headers, [...r.endpointPath, "headers"], errors);
+  return errors;
+}
+
 function checkHeaders(headers: unknown, path: PathSegment[], errors: SemanticIssue[]): void {
   if (!isPlainObject(headers)) return;
   for (const [name, value] of Object.entries(headers)) {

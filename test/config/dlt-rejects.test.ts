@@ -45,13 +45,13 @@ describe("configs dlt rejects are rejected before the first request", () => {
     scratch?.remove();
   });
 
-  const cli = async (args: string[]): Promise<Run> => {
+  const cli = async (args: string[], env: Record<string, string> = {}): Promise<Run> => {
     const out = sink();
     const err = sink();
     const code = await main(args, {
       stdout: out.stream,
       stderr: err.stream,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
+      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true", ...env },
       cwd: scratch.dir,
       isTTY: false,
     });
@@ -330,6 +330,27 @@ describe("configs dlt rejects are rejected before the first request", () => {
       ]);
       expect(lines[0]).toContain("line break (CR/LF)");
       expect(lines[1]).toContain('"X:Colon" is not a valid HTTP header name');
+    });
+
+    it("refuses a secret whose value ends in a newline once it is filled into a header, never showing it", async () => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file's secret reference, not a template
+      const key = "${secrets.key_with_newline}";
+      const file = configFile({
+        resources: [{ name: "s", endpoint: { path: "s", headers: { "X-Key": key } } }],
+      });
+      const env = { KEY_WITH_NEWLINE: "hunter2-value\n" };
+      const before = api.requests.length;
+      const validate = await cli(["validate", file], env);
+      const run = await cli(["run", file], env);
+      expect(validate.code, validate.stderr).toBe(1);
+      expect(run.code, run.stderr).toBe(2);
+      expect(api.requests.length - before).toBe(0);
+      for (const r of [validate, run]) {
+        expect(r.stderr).toContain(
+          'resources[0].endpoint.headers["X-Key"]: header "X-Key" has a line break (CR/LF)',
+        );
+        expect(r.stderr).not.toContain("hunter2");
+      }
     });
   });
 });

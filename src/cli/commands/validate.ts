@@ -1,5 +1,5 @@
-import { resolveSecrets } from "../../config/index.js";
-import { formatIssue, MissingSecretError } from "../../core/errors.js";
+import { formatPath, headerIssues, resolveSecrets } from "../../config/index.js";
+import { ConfigError, formatIssue, MissingSecretError } from "../../core/errors.js";
 import { readConfigInput } from "../config-input.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -26,11 +26,28 @@ export async function validateCommand(path: string, globals: GlobalOptions, io: 
     return EXIT.ok;
   }
   for (const w of input.warnings) io.stderr.write(`warning: ${formatIssue(w).trim().replace(/^- /, "")}\n`);
+  let resolved: ReturnType<typeof resolveSecrets<typeof input.config>> | undefined;
   try {
-    resolveSecrets(input.config, { cwd: io.cwd, env: io.env });
+    resolved = resolveSecrets(input.config, { cwd: io.cwd, env: io.env });
   } catch (err) {
     if (!(err instanceof MissingSecretError)) throw err;
     io.stderr.write(`warning: ${err.message}\n  (${err.hint ?? ""})\n`);
+  }
+  // The one check that needs secret values, as `run` makes it: a secret ending in a newline in a header.
+  const late = resolved ? headerIssues(resolved) : [];
+  if (late.length > 0) {
+    const issues = late.map((i) => ({
+      path: formatPath(i.path),
+      message: i.message,
+      file: input.file,
+      ...(i.hint === undefined ? {} : { hint: i.hint }),
+    }));
+    reportError(
+      new ConfigError(issues, `Invalid config in ${input.file} once secrets are filled in`),
+      io.stderr,
+      globals.verbose,
+    );
+    return EXIT.failure;
   }
   const names = input.config.resources.map((r) => (typeof r === "string" ? r : r.name));
   io.stdout.write(`${path}: valid (${plural(names.length, "resource")}: ${names.join(", ")})\n`);

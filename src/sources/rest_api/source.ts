@@ -1,4 +1,4 @@
-import { isSecretRef, validateConfig } from "../../config/index.js";
+import { formatPath, headerIssues, isSecretRef, validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
@@ -57,7 +57,12 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
   if (options.cwd) secretOptions.cwd = options.cwd;
   const cfg: RestApiConfig = resolveConfigSecrets(validated, secretOptions);
 
-  const issues: ConfigIssue[] = [];
+  // A secret's value is known only now, and one ending in a newline makes a header no client can send.
+  const issues: ConfigIssue[] = headerIssues(cfg).map((i) => ({
+    path: formatPath(i.path),
+    message: i.message,
+    ...(i.hint === undefined ? {} : { hint: i.hint }),
+  }));
   const { plans, hints } = buildPlans(cfg, issues);
   if (issues.length > 0) throw new ConfigError(issues);
 
