@@ -93,7 +93,11 @@ export async function pipelineCommand(
         `sluice pipeline ${name} drop <resource…>; \`sluice pipeline ${name} info\` lists them`,
       );
     const schema = await p.schema();
-    const known = new Set(Object.values(schema?.tables ?? {}).map((t) => t.resource));
+    // A resource that loaded no row has no table (as in dlt) but may have state, its cursor among it.
+    const known = new Set([
+      ...Object.values(schema?.tables ?? {}).map((t) => t.resource),
+      ...Object.keys((await p.state()).resources),
+    ]);
     const unknown = targets.filter((t) => !known.has(t));
     if (unknown.length > 0)
       throw new UsageError(
@@ -102,7 +106,7 @@ export async function pipelineCommand(
       );
     const { tables, packages } = await p.drop({ resources: targets });
     out(
-      `Dropped ${tables.length} table${tables.length === 1 ? "" : "s"} (${tables.join(", ")}) and the state of ${targets.join(", ")}.\n`,
+      `Dropped ${tables.length === 0 ? "no table" : `${tables.length} table${tables.length === 1 ? "" : "s"} (${tables.join(", ")})`} and the state of ${targets.join(", ")}.\n`,
     );
     if (packages.length > 0)
       out(
