@@ -167,7 +167,7 @@ describe("page_number", () => {
     expect(server.requests[0]!.headers.authorization).toBe("Bearer seed-002-token");
   });
 
-  it("total pages ends it; maximum_page caps it; empty page ends it", async () => {
+  it("total pages ends it; maximum_page caps it (exclusive, as dlt); empty page ends it", async () => {
     reset((req, res) => sendJson(res, { results: records(3, 3 * Number(req.query.get("page"))), total: 4 }));
     let pages = await collect({ path: "/p" }, { paginator: { type: "page_number", base_page: 1 } });
     expect(pages).toHaveLength(4);
@@ -176,7 +176,8 @@ describe("page_number", () => {
       { path: "/p" },
       { paginator: { type: "page_number", base_page: 1, maximum_page: 3 } },
     );
-    expect(paths()).toEqual(["/p?page=1", "/p?page=2", "/p?page=3"]);
+    // dlt stops once the next page would be >= maximum_page: pages 1 and 2, never 3.
+    expect(paths()).toEqual(["/p?page=1", "/p?page=2"]);
     reset((req, res) => {
       const page = Number(req.query.get("page"));
       sendJson(res, { results: page < 2 ? records(3, 3 * page) : [] });
@@ -195,6 +196,15 @@ describe("cursor, links and single page", () => {
     const pages = await collect({ path: "/c" }, { paginator: { type: "cursor" }, data_selector: "data" });
     expect(ids(pages)).toEqual([0, 1, 2]);
     expect(paths()).toEqual(["/c", "/c?cursor=1", "/c?cursor=2"]);
+  });
+
+  it('cursor: any falsy next cursor (0, "", false, null, []) ends it, as dlt', async () => {
+    for (const next of [0, "", false, null, []]) {
+      reset((_req, res) => sendJson(res, { data: [{ id: 1 }], cursors: { next } }));
+      const pages = await collect({ path: "/c" }, { paginator: { type: "cursor" }, data_selector: "data" });
+      expect(ids(pages)).toEqual([1]);
+      expect(paths(), JSON.stringify(next)).toEqual(["/c"]);
+    }
   });
 
   it("a repeated cursor ends pagination with a warning, no loop", async () => {

@@ -1,3 +1,4 @@
+import { SluiceError } from "../../core/errors.js";
 import { getPath, setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
@@ -20,6 +21,16 @@ export class CursorPaginator extends BasePaginator {
 
   constructor(cfg: CursorPaginatorConfig = {}) {
     super();
+    // dlt checks only that both are set here: an empty cursor_param is accepted there, and here.
+    if (cfg.cursor_param !== undefined && cfg.cursor_body_path !== undefined) {
+      throw new SluiceError(
+        `cursor_param and cursor_body_path are both set (dlt: "Either 'cursor_param' or 'cursor_body_path' must be provided, not both.")`,
+        {
+          code: "PAGINATOR_INVALID",
+          hint: "keep one: cursor_param sends the value as a query parameter, cursor_body_path puts it in the JSON body",
+        },
+      );
+    }
     this.cursorPath = cfg.cursor_path ?? "cursors.next";
     this.cursorBodyPath = cfg.cursor_body_path;
     this.cursorParam = cfg.cursor_param ?? "cursor";
@@ -27,7 +38,7 @@ export class CursorPaginator extends BasePaginator {
 
   update(response: HttpResponse, _records: readonly unknown[]): void {
     const value = getPath(response.body, this.cursorPath);
-    if (value === undefined || value === null || value === "" || value === false) {
+    if (pythonFalsy(value)) {
       this.stop(`no cursor at ${this.cursorPath}`);
       return;
     }
@@ -48,4 +59,11 @@ export class CursorPaginator extends BasePaginator {
     if (this.cursorBodyPath) setPath(jsonBodyObject(request), this.cursorBodyPath, this.cursor);
     else request.params[this.cursorParam] = this.cursor;
   }
+}
+
+/** dlt stops on any cursor Python calls false (`values[0] if values and values[0] else None`). */
+function pythonFalsy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && Object.keys(value).length === 0;
 }

@@ -2,7 +2,7 @@ import { SluiceError } from "../../core/errors.js";
 import { setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { PaginatorConfig } from "../types.js";
-import { RangePaginator } from "./range.js";
+import { checkValueTarget, RangePaginator } from "./range.js";
 
 export type OffsetPaginatorConfig = Omit<
   Extract<PaginatorConfig, { type: "offset" }>,
@@ -15,7 +15,6 @@ export class OffsetPaginator extends RangePaginator {
   readonly limit: number;
   private readonly limitParam: string;
   private readonly limitBodyPath: string | undefined;
-  private readonly maximumOffset: number | undefined;
 
   constructor(cfg: OffsetPaginatorConfig) {
     if (!(cfg.limit > 0)) {
@@ -25,19 +24,21 @@ export class OffsetPaginator extends RangePaginator {
       });
     }
     super({
+      kind: "offset",
       start: cfg.offset ?? 0,
       step: cfg.limit,
-      param: cfg.offset_param ?? "offset",
+      param: cfg.offset_param,
       bodyPath: cfg.offset_body_path,
       totalPath: cfg.total_path === undefined ? "total" : cfg.total_path,
+      maximum: cfg.maximum_offset,
       stopAfterEmptyPage: cfg.stop_after_empty_page ?? true,
       hasMorePath: cfg.has_more_path,
       pageSize: cfg.limit,
     });
+    checkValueTarget("limit", cfg.limit_param, cfg.limit_body_path);
     this.limit = cfg.limit;
     this.limitParam = cfg.limit_param ?? "limit";
     this.limitBodyPath = cfg.limit_body_path;
-    this.maximumOffset = cfg.maximum_offset;
   }
 
   override init(request: PreparedRequest): void {
@@ -48,9 +49,5 @@ export class OffsetPaginator extends RangePaginator {
 
   protected totalReached(total: number): boolean {
     return this.current >= total;
-  }
-
-  protected maximumReached(): boolean {
-    return this.maximumOffset !== undefined && this.current >= this.maximumOffset;
   }
 }

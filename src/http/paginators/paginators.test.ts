@@ -162,8 +162,8 @@ describe("page_number paginator", () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
-  it("maximum_page is the last page requested", () => {
-    const p = new PageNumberPaginator({ base_page: 1, maximum_page: 2, total_path: null });
+  it("maximum_page is exclusive (dlt): base_page 1, maximum_page 3 requests pages 1 and 2", () => {
+    const p = new PageNumberPaginator({ base_page: 1, maximum_page: 3, total_path: null });
     p.update(resp({}), rows(5));
     expect(p.hasNext).toBe(true);
     p.update(resp({}), rows(5));

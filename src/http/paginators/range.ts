@@ -1,18 +1,66 @@
+import { SluiceError } from "../../core/errors.js";
 import { getPath, setPath } from "../json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
 import { BasePaginator, isFalsy, toNumber } from "./paginator.js";
 
 export interface RangeOptions {
+  /** What the paginator counts, naming its settings: `offset` → offset_param, offset_body_path, maximum_offset. */
+  kind: "offset" | "page";
   start: number;
   step: number;
-  param: string;
+  /** As configured: unset means the default param, named after `kind`. */
+  param: string | undefined;
   bodyPath: string | undefined;
   totalPath: string | null;
+  /** Exclusive, as dlt: the value at or past it is never requested. */
+  maximum: number | undefined;
   stopAfterEmptyPage: boolean;
   hasMorePath: string | undefined;
   /** Records a full page holds: a shorter page is the last one when neither total nor has_more says otherwise. */
   pageSize: number | undefined;
+}
+
+/**
+ * dlt's rule for where a value goes, checked when the paginator is built: a non-empty `<kind>_param` or
+ * a `<kind>_body_path`, never both; neither set means the default param. Mirrors dlt's truthiness test.
+ */
+export function checkValueTarget(
+  kind: string,
+  param: string | undefined,
+  bodyPath: string | undefined,
+): void {
+  if (param === undefined && bodyPath === undefined) return;
+  if (Boolean(param) !== Boolean(bodyPath)) return;
+  const paramKey = `${kind}_param`;
+  const bodyKey = `${kind}_body_path`;
+  const dlt = `(dlt: "Either '${paramKey}' or '${bodyKey}' must be provided, not both.")`;
+  throw param && bodyPath
+    ? new SluiceError(`${paramKey} and ${bodyKey} are both set ${dlt}`, {
+        code: "PAGINATOR_INVALID",
+        hint: `keep one: ${paramKey} sends the value as a query parameter, ${bodyKey} puts it in the JSON body`,
+      })
+    : new SluiceError(`${param === "" ? paramKey : bodyKey} is empty ${dlt}`, {
+        code: "PAGINATOR_INVALID",
+        hint:
+          param === ""
+            ? `name the query parameter, e.g. "${kind}", or remove ${paramKey} for that default`
+            : `give the JSON body path, or remove ${bodyKey} to send ${paramKey}`,
+      });
+}
+
+/** dlt refuses a range paginator that only an endless API could end; sluice's page guards are no excuse. */
+function checkEnds(opts: RangeOptions): void {
+  if (opts.totalPath !== null || opts.maximum !== undefined) return;
+  if (opts.hasMorePath !== undefined || opts.stopAfterEmptyPage) return;
+  const maximumKey = `maximum_${opts.kind}`;
+  throw new SluiceError(
+    `nothing ends this paginator: total_path is null, stop_after_empty_page is false, and neither ${maximumKey} nor has_more_path is set (dlt: "One of \`total_path\`, \`${maximumKey}\`, \`has_more_path\`, or \`stop_after_empty_page\` must be provided.")`,
+    {
+      code: "PAGINATOR_INVALID",
+      hint: `set one of them, e.g. stop_after_empty_page: true (the default) or ${maximumKey}`,
+    },
+  );
 }
 
 /**
@@ -24,13 +72,22 @@ export abstract class RangePaginator extends BasePaginator {
   current: number;
   total: number | undefined;
 
+  private readonly param: string;
+
   constructor(protected readonly opts: RangeOptions) {
     super();
+    checkValueTarget(opts.kind, opts.param, opts.bodyPath);
+    checkEnds(opts);
+    this.param = opts.param ?? opts.kind;
     this.current = opts.start;
   }
 
   protected abstract totalReached(total: number): boolean;
-  protected abstract maximumReached(): boolean;
+
+  /** dlt: `current_value >= maximum_value` stops, so the maximum itself is never requested. */
+  protected maximumReached(): boolean {
+    return this.opts.maximum !== undefined && this.current >= this.opts.maximum;
+  }
 
   override init(request: PreparedRequest): void {
     this.write(request);
@@ -47,7 +104,7 @@ export abstract class RangePaginator extends BasePaginator {
   /** Puts a page's offset / number into a request (for requests planned ahead). */
   writeValue(request: PreparedRequest, value: number): void {
     if (this.opts.bodyPath) setPath(jsonBodyObject(request), this.opts.bodyPath, value);
-    else request.params[this.opts.param] = value;
+    else request.params[this.param] = value;
   }
 
   /** Whether an empty page ends pagination (`stop_after_empty_page`). */
