@@ -189,7 +189,11 @@ const pageNumberPaginator = obj({
     .nullable()
     .optional()
     .describe("JSON path of the total number of pages; null or absent: stop on a short or empty page."),
-  maximum_page: z.number().int().optional().describe("Last page number to request."),
+  maximum_page: z
+    .number()
+    .int()
+    .optional()
+    .describe("Stop before this page number, as dlt: base_page 1 and maximum_page 3 request pages 1 and 2."),
   stop_after_empty_page: stopAfterEmptyPage(),
   has_more_path: hasMorePath(),
   limit: z
