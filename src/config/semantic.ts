@@ -1,3 +1,4 @@
+import { jsonPathIssues } from "./json-paths.js";
 import { INCREMENTAL_PLACEHOLDER_FIELDS } from "./placeholder-names.js";
 import type { PathSegment } from "./positions.js";
 import type { EndpointConfig, ResourceConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
@@ -205,20 +206,7 @@ export function semanticIssues(config: RestApiConfig): {
       }
     }
 
-    // merge needs a key to merge on.
-    const wd = hint(r, defaults, "write_disposition");
-    const disposition = typeof wd === "string" ? wd : isPlainObject(wd) ? wd.disposition : undefined;
-    if (disposition === "merge") {
-      const pk = hint(r, defaults, "primary_key");
-      const mk = hint(r, defaults, "merge_key");
-      if ((pk === undefined || pk === null) && (mk === undefined || mk === null)) {
-        warnings.push({
-          path: r.path,
-          message: `resource "${r.name}" uses write_disposition merge without primary_key or merge_key; rows will be appended`,
-          hint: "set primary_key (here or in resource_defaults)",
-        });
-      }
-    }
+    checkMergeKeys(r, defaults, errors, warnings);
   }
 
   // Cycles in the parent graph: each node has one parent, so walk each chain once (linear time).
@@ -244,7 +232,54 @@ export function semanticIssues(config: RestApiConfig): {
     });
   }
 
+  errors.push(...jsonPathIssues(config));
   return { errors, warnings };
+}
+
+/**
+ * The keys each merge strategy needs, as dlt's load applies them: delete-insert without any key
+ * appends (a warning), upsert without a primary key fails (here, before any request), scd2 needs none.
+ */
+function checkMergeKeys(
+  r: ResourceView,
+  defaults: ResourceDefaults | undefined,
+  errors: SemanticIssue[],
+  warnings: SemanticIssue[],
+): void {
+  const wd = hint(r, defaults, "write_disposition");
+  const disposition = typeof wd === "string" ? wd : isPlainObject(wd) ? wd.disposition : undefined;
+  if (disposition !== "merge") return;
+  const strategy = isPlainObject(wd) && typeof wd.strategy === "string" ? wd.strategy : "delete-insert";
+  const hasPk = hasKey(hint(r, defaults, "primary_key")) || hasColumnFlag(r, defaults, "primary_key");
+  const hasMk = hasKey(hint(r, defaults, "merge_key")) || hasColumnFlag(r, defaults, "merge_key");
+  const wdPath = r.raw?.write_disposition !== undefined ? [...r.path, "write_disposition"] : r.path;
+  if (strategy === "upsert" && !hasPk)
+    errors.push({
+      path: wdPath,
+      message: `resource "${r.name}" uses merge strategy upsert without a primary_key (dlt refuses it too)`,
+      hint: "set primary_key (here or in resource_defaults), or use strategy delete-insert with a merge_key",
+    });
+  else if (strategy === "delete-insert" && !hasPk && !hasMk)
+    warnings.push({
+      path: r.path,
+      message: `resource "${r.name}" uses write_disposition merge without primary_key or merge_key; rows will be appended`,
+      hint: "set primary_key (here or in resource_defaults)",
+    });
+}
+
+function hasKey(key: unknown): boolean {
+  return typeof key === "string" ? key !== "" : Array.isArray(key) && key.length > 0;
+}
+
+/** `columns: {id: {primary_key: true}}` sets the key as well. */
+function hasColumnFlag(
+  r: ResourceView,
+  defaults: ResourceDefaults | undefined,
+  flag: "primary_key" | "merge_key",
+): boolean {
+  const columns = hint(r, defaults, "columns");
+  if (!isPlainObject(columns)) return false;
+  return Object.values(columns).some((c) => isPlainObject(c) && c[flag] === true);
 }
 
 function checkUrl(url: unknown, path: PathSegment[], errors: SemanticIssue[]): void {

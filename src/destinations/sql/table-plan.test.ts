@@ -57,6 +57,20 @@ describe("planTrees", () => {
     expect(logger.entries.some((e) => e.level === "warn")).toBe(true);
   });
 
+  it("fails an upsert without a primary key (as dlt's load), whatever the merge_key", () => {
+    const columns = { _sluice_id: c("_sluice_id"), id: c("id", { merge_key: true }), v: c("v") };
+    expect(() => planTrees(schemaOf({ merge_strategy: "upsert", columns }), pkg, memoryLogger())).toThrow(
+      /table "items": merge strategy upsert needs a primary_key/,
+    );
+  });
+
+  it("runs scd2 without any key as scd2, not as append", () => {
+    const columns = { _sluice_id: c("_sluice_id"), v: c("v") };
+    const [plan] = planTrees(schemaOf({ merge_strategy: "scd2", columns }), pkg, memoryLogger());
+    expect(plan?.disposition).toBe("merge");
+    expect(plan?.strategy).toBe("scd2");
+  });
+
   it("adds the validity columns to scd2 roots", () => {
     const [plan] = planTrees(schemaOf({ merge_strategy: "scd2" }), pkg, memoryLogger());
     expect(Object.keys(plan!.root.columns)).toEqual(

@@ -1,3 +1,4 @@
+import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { MergeStrategy, WriteDispositionName } from "../../core/resource.js";
 import type { ColumnSchema, StoredSchema, TableSchema } from "../../schema/types.js";
@@ -21,7 +22,8 @@ export interface TreePlan {
 
 /**
  * Groups a package's tables by root table and resolves the effective write disposition. A table whose
- * resource was not extracted in this package is left alone; a merge without any key falls back to append.
+ * resource was not extracted in this package is left alone; a delete-insert merge without any key falls
+ * back to append, and an upsert without a primary key fails (both as in dlt).
  */
 export function planTrees(schema: StoredSchema, tables: readonly PackageTable[], logger: Logger): TreePlan[] {
   const byName = new Map(tables.map((t) => [t.table, t]));
@@ -53,12 +55,12 @@ export function planTrees(schema: StoredSchema, tables: readonly PackageTable[],
     const mergeKey = keyColumns(root, "merge_key");
     let disposition = root.write_disposition;
     let strategy = disposition === "merge" ? (root.merge_strategy ?? "delete-insert") : undefined;
-    if (strategy === "upsert" && primaryKey.length === 0) {
-      logger.warn(`table "${rootName}": upsert needs a primary_key; using delete-insert on the merge_key`, {
-        table: rootName,
+    // As dlt's load: upsert replaces rows by primary key, and without one there is nothing to match on.
+    if (strategy === "upsert" && primaryKey.length === 0)
+      throw new SluiceError(`table "${rootName}": merge strategy upsert needs a primary_key`, {
+        code: "UPSERT_WITHOUT_PRIMARY_KEY",
+        hint: "set primary_key on the resource, or use strategy delete-insert with a merge_key",
       });
-      strategy = "delete-insert";
-    }
     if (strategy === "delete-insert" && primaryKey.length === 0 && mergeKey.length === 0) {
       logger.warn(`table "${rootName}": merge without primary_key or merge_key; appending instead`, {
         table: rootName,
