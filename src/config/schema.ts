@@ -82,9 +82,9 @@ const apiKeyAuth = obj({
   name: z.string().optional().describe('Header, query parameter or cookie name; default "Authorization".'),
   api_key: text().describe(`The key; write it as ${SECRET}.`),
   location: z
-    .enum(["header", "query", "cookie"])
+    .enum(["header", "query", "param", "cookie"])
     .optional()
-    .describe('Where the key is sent: "header" (default), "query" or "cookie".'),
+    .describe('Where the key is sent: "header" (default), "query" (or dlt\'s alias "param") or "cookie".'),
 }).describe("API key authentication.");
 
 const basicAuth = obj({

@@ -59,7 +59,10 @@ export function suggestionHint(input: string, allowed: readonly string[], noun =
  * a real fix rather than a far-fetched "did you mean".
  */
 export const DLT_SPELLINGS: Readonly<Record<string, string>> = {
-  param: 'dlt\'s alias: use "query"',
+  stop_after_empty_page:
+    "not supported by sluice on this paginator (only offset and page_number take it); remove it: a cursor or link paginator stops when the next cursor or link is missing or empty",
+  has_more_path:
+    "not supported by sluice on this paginator (only offset and page_number take it); remove it: a cursor or link paginator stops when the next cursor or link is missing or empty",
   table_format: "table formats (delta, iceberg) are not supported by sluice; remove it",
   file_format: "sluice chooses the load file format itself; remove it",
   references: "table references are not supported by sluice; remove it",

@@ -147,6 +147,8 @@ type Issue = z.core.$ZodIssue;
 function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
   const path = [...base, ...(issue.path as PathSegment[])];
   const value = valueAt(input, path);
+  if (path[path.length - 1] === "auth" && typeof value === "string" && !value.includes("${"))
+    return [authTypeName(path, value)];
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = issue.message.startsWith(UNKNOWN_KEYS_MARK)
@@ -193,6 +195,26 @@ function explain(issue: Issue, base: PathSegment[], input: unknown): Located[] {
     default:
       return [{ path, message: `${issue.message} (got ${show(value, path)})` }];
   }
+}
+
+const ref = (name: string): string => `"\${secrets.${name}}"`;
+/** The written-out form of each auth type, for a config that names the type alone (dlt's `auth: "bearer"`). */
+const AUTH_EXAMPLES: Readonly<Record<string, string>> = {
+  bearer: `{type: "bearer", token: ${ref("token")}}`,
+  api_key: `{type: "api_key", name: "X-API-Key", api_key: ${ref("api_key")}}`,
+  http_basic: `{type: "http_basic", username: "...", password: ${ref("password")}}`,
+  oauth2_client_credentials: `{type: "oauth2_client_credentials", access_token_url: "...", client_id: ${ref("client_id")}, client_secret: ${ref("client_secret")}}`,
+  oauth2: `{type: "oauth2", token_url: "...", client_id: ${ref("client_id")}, client_secret: ${ref("client_secret")}}`,
+};
+
+/** dlt fills a type-name auth from its own config files and environment; sluice reads the config alone. */
+function authTypeName(path: PathSegment[], value: string): Located {
+  const example = AUTH_EXAMPLES[value] ?? AUTH_EXAMPLES.bearer;
+  return {
+    path,
+    message: `auth given as a type name (${JSON.stringify(value)}) is not supported: dlt reads its fields from .dlt/ config, sluice does not`,
+    hint: `write the auth as an object, e.g. ${example}`,
+  };
 }
 
 /** A value outside a closed set of choices (an enum, or a union's `type`): missing, or named with the nearest choice. */

@@ -20,7 +20,7 @@ export interface RetryPolicy {
 
 export type AuthConfig =
   | { type?: "bearer"; token: string }
-  | { type: "api_key"; name?: string; api_key: string; location?: "header" | "query" | "cookie" }
+  | { type: "api_key"; name?: string; api_key: string; location?: "header" | "query" | "param" | "cookie" }
   | { type: "http_basic"; username: string; password: string }
   | {
       type: "oauth2_client_credentials" | "oauth2";

@@ -1,18 +1,18 @@
 import { registerSecret } from "../../core/redact.js";
 import type { Authenticator, AuthTarget } from "./authenticator.js";
 
-/** dlt's `api_key`: `name` (default `Authorization`) in a header, the query or a cookie. */
+/** dlt's `api_key`: `name` (default `Authorization`) in a header, the query (dlt's alias: `param`) or a cookie. */
 export class ApiKeyAuth implements Authenticator {
   readonly type = "api_key";
   readonly name: string;
   readonly location: "header" | "query" | "cookie";
   private readonly key: string;
 
-  constructor(cfg: { name?: string; api_key: string; location?: "header" | "query" | "cookie" }) {
+  constructor(cfg: { name?: string; api_key: string; location?: "header" | "query" | "param" | "cookie" }) {
     registerSecret(cfg.api_key);
     this.key = cfg.api_key;
     this.name = cfg.name ?? "Authorization";
-    this.location = cfg.location ?? "header";
+    this.location = cfg.location === "param" ? "query" : (cfg.location ?? "header");
   }
 
   apply(target: AuthTarget): void {
