@@ -1,84 +1,18 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { tempDir } from "../support/demo-cli.js";
-import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { describe, expect, it } from "vitest";
+import { useConfigVerdicts } from "../support/config-verdicts.js";
 
 /**
  * Items 6–9 of "Defects: where sluice is silently different today" (docs/dlt-compatibility.md), each
  * checked against dlt: `sluice validate` and `sluice run` give one verdict at one path, and a refused
  * config sends no request to a loopback API that counts them.
  */
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 describe("dlt defects 6–9: validate and run agree", () => {
-  let api: TestServer;
-  let scratch: ReturnType<typeof tempDir>;
-  let n = 0;
-
-  beforeAll(async () => {
-    api = await startHttpServer((_req, res) => sendJson(res, { items: [{ id: 1, ts: "2024-01-02" }] }));
-    scratch = tempDir("dlt-defects");
+  const { api, cli, configFile, refused } = useConfigVerdicts("dlt-defects", {
+    items: [{ id: 1, ts: "2024-01-02" }],
   });
-  afterAll(async () => {
-    await api?.close();
-    scratch?.remove();
-  });
-
-  const cli = async (args: string[], env: Record<string, string> = {}): Promise<Run> => {
-    const out = sink();
-    const err = sink();
-    const code = await main(args, {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true", ...env },
-      cwd: scratch.dir,
-      isTTY: false,
-    });
-    return { code, stdout: out.text(), stderr: err.text() };
-  };
-
-  const configFile = (config: Record<string, unknown>): string => {
-    const file = join(scratch.dir, `defect-${++n}.json`);
-    writeFileSync(file, JSON.stringify({ client: { base_url: api.url }, ...config }, null, 2));
-    return file;
-  };
-
-  const issueLines = (stderr: string): string[] =>
-    stderr
-      .split("\n")
-      .filter((l) => l.startsWith("  - "))
-      .map((l) => l.replace(/^ {2}- \S+:\d+:\d+ /, "- "));
 
   /** validate fails (1), run refuses (2) with the same text, and no request was sent. */
-  const refused = async (config: Record<string, unknown>): Promise<string[]> => {
-    const file = configFile(config);
-    const before = api.requests.length;
-    const validate = await cli(["validate", file]);
-    const run = await cli(["run", file]);
-    expect(validate.code, validate.stderr).toBe(1);
-    expect(run.code, run.stderr).toBe(2);
-    expect(api.requests.length - before).toBe(0);
-    expect(run.stderr).toBe(validate.stderr);
-    return issueLines(validate.stderr);
-  };
 
   const one = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     resources: [{ name: "r", endpoint: { path: "r", paginator: "single_page", ...endpoint }, ...extra }],

@@ -1,93 +1,20 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { describe, expect, it } from "vitest";
 import { formatPath, type PathSegment } from "../../src/config/index.js";
-import { tempDir } from "../support/demo-cli.js";
-import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { useConfigVerdicts } from "../support/config-verdicts.js";
 
 /**
  * Configs dlt's rest_api_source refuses (verified against dlt's config_setup.py and its REST client):
  * `sluice validate` names each problem at its path, and `sluice run` refuses the same config with the
  * same message before its first request to a loopback API that counts requests.
  */
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 type Resources = unknown[];
 
 describe("configs dlt rejects are rejected before the first request", () => {
-  let api: TestServer;
-  let scratch: ReturnType<typeof tempDir>;
-  let n = 0;
-
-  beforeAll(async () => {
-    api = await startHttpServer((_req, res) => sendJson(res, [{ id: 1 }]));
-    scratch = tempDir("dlt-rejects");
-  });
-  afterAll(async () => {
-    await api?.close();
-    scratch?.remove();
-  });
-
-  const cli = async (args: string[], env: Record<string, string> = {}): Promise<Run> => {
-    const out = sink();
-    const err = sink();
-    const code = await main(args, {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true", ...env },
-      cwd: scratch.dir,
-      isTTY: false,
-    });
-    return { code, stdout: out.text(), stderr: err.text() };
-  };
-
-  const configFile = (config: Record<string, unknown>): string => {
-    const file = join(scratch.dir, `config-${++n}.json`);
-    writeFileSync(file, JSON.stringify({ client: { base_url: api.url }, ...config }, null, 2));
-    return file;
-  };
+  const { api, cli, configFile, refused, accepted } = useConfigVerdicts("dlt-rejects");
 
   /** validate's issue lines (`- file:line:col path: message (hint)`), without file positions. */
-  const issueLines = (stderr: string): string[] =>
-    stderr
-      .split("\n")
-      .filter((l) => l.startsWith("  - "))
-      .map((l) => l.replace(/^ {2}- \S+:\d+:\d+ /, "- "));
 
   /** Runs both commands on one config: validate fails (1), run refuses it (2), no request was sent. */
-  const refused = async (config: Record<string, unknown>): Promise<string[]> => {
-    const file = configFile(config);
-    const before = api.requests.length;
-    const validate = await cli(["validate", file]);
-    const run = await cli(["run", file]);
-    expect(validate.code, validate.stderr).toBe(1);
-    expect(run.code, run.stderr).toBe(2);
-    expect(api.requests.length - before).toBe(0);
-    expect(run.stderr).toBe(validate.stderr);
-    return issueLines(validate.stderr);
-  };
-
-  const accepted = async (config: Record<string, unknown>): Promise<void> => {
-    const r = await cli(["validate", configFile(config)]);
-    expect(r.code, r.stderr).toBe(0);
-  };
 
   const at = (resources: Resources) => ({ resources });
 

@@ -1,87 +1,19 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { tempDir } from "../support/demo-cli.js";
-import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { describe, expect, it } from "vitest";
+import { useConfigVerdicts } from "../support/config-verdicts.js";
 
 /**
  * Paginator settings dlt's REST client refuses when it builds the paginator (verified against dlt 1.x,
  * `dlt/sources/helpers/rest_client/paginators.py`): `sluice validate` names the paginator's path, and
  * `sluice run` refuses the same config with the same message before its first request.
  */
-function sink(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
 describe("paginator settings dlt refuses are refused before the first request", () => {
-  let api: TestServer;
-  let scratch: ReturnType<typeof tempDir>;
-  let n = 0;
-
-  beforeAll(async () => {
-    api = await startHttpServer((_req, res) => sendJson(res, [{ id: 1 }]));
-    scratch = tempDir("paginator-rejects");
-  });
-  afterAll(async () => {
-    await api?.close();
-    scratch?.remove();
-  });
-
-  const cli = async (args: string[]): Promise<{ code: number; stderr: string }> => {
-    const out = sink();
-    const err = sink();
-    const code = await main(args, {
-      stdout: out.stream,
-      stderr: err.stream,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
-      cwd: scratch.dir,
-      isTTY: false,
-    });
-    return { code, stderr: err.text() };
-  };
-
-  const configFile = (config: Record<string, unknown>): string => {
-    const file = join(scratch.dir, `config-${++n}.json`);
-    writeFileSync(file, JSON.stringify({ client: { base_url: api.url }, ...config }, null, 2));
-    return file;
-  };
-
-  const issueLines = (stderr: string): string[] =>
-    stderr
-      .split("\n")
-      .filter((l) => l.startsWith("  - "))
-      .map((l) => l.replace(/^ {2}- \S+:\d+:\d+ /, "- "));
+  const { api, refused, accepted } = useConfigVerdicts("paginator-rejects");
 
   const withPaginator = (paginator: Record<string, unknown>) => ({
     resources: [{ name: "items", endpoint: { path: "items", method: "POST", paginator } }],
   });
 
   /** validate fails (1), run refuses (2), the API saw no request; returns validate's issue lines. */
-  const refused = async (config: Record<string, unknown>): Promise<string[]> => {
-    const file = configFile(config);
-    const before = api.requests.length;
-    const validate = await cli(["validate", file]);
-    const run = await cli(["run", file]);
-    expect(validate.code, validate.stderr).toBe(1);
-    expect(run.code, run.stderr).toBe(2);
-    expect(api.requests.length - before).toBe(0);
-    expect(run.stderr).toBe(validate.stderr);
-    return issueLines(validate.stderr);
-  };
-
-  const accepted = async (config: Record<string, unknown>): Promise<void> => {
-    const r = await cli(["validate", configFile(config)]);
-    expect(r.code, r.stderr).toBe(0);
-  };
 
   const at = "- resources[0].endpoint.paginator: ";
 
