@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useConfigVerdicts } from "../support/config-verdicts.js";
 
 /**
- * Items 6–9 of "Defects: where sluice is silently different today" (docs/dlt-compatibility.md), each
+ * Items 6–9 of "Silent differences found beyond the thirteen cases" (docs/dlt-compatibility.md), each
  * checked against dlt: `sluice validate` and `sluice run` give one verdict at one path, and a refused
  * config sends no request to a loopback API that counts them.
  */
