@@ -5,6 +5,7 @@ import {
   loadConfigFile,
   locateIssues,
   type RestApiConfig,
+  type SourcePositions,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../core/errors.js";
 import type { Source } from "../core/resource.js";
@@ -14,7 +15,14 @@ import type { CliIO } from "./io.js";
 
 /** A config file, read and checked: either a validated config object or a ready source from a module. */
 export type ConfigInput =
-  | { kind: "config"; file: string; config: RestApiConfig; warnings: ConfigIssue[] }
+  | {
+      kind: "config";
+      file: string;
+      config: RestApiConfig;
+      warnings: ConfigIssue[];
+      /** Where each config path sits in the file, for messages that point at it. */
+      positions: SourcePositions;
+    }
   | { kind: "source"; file: string; source: Source };
 
 /** The default pipeline name: the config file's stem (`analytics.yaml` → `analytics`). */
@@ -38,5 +46,11 @@ export async function readConfigInput(path: string, io: CliIO): Promise<ConfigIn
     const n = errors.length;
     throw new ConfigError(errors, `Invalid config in ${loaded.file} (${n} problem${n === 1 ? "" : "s"})`);
   }
-  return { kind: "config", file: loaded.file, config: result.config, warnings: result.warnings };
+  return {
+    kind: "config",
+    file: loaded.file,
+    config: result.config,
+    warnings: result.warnings,
+    positions: loaded.positions,
+  };
 }

@@ -1,4 +1,6 @@
 // The config area: the language's schema and types, file loading, validation and secrets.
+
+export { dltDifferences } from "./dlt-differences.js";
 export type { LoadedConfig } from "./load.js";
 export { CONFIG_EXTENSIONS, isSource, loadConfigFile } from "./load.js";
 export type { PathSegment, SourcePosition, SourcePositions } from "./positions.js";

@@ -280,4 +280,34 @@ describe("configs dlt rejects are rejected before the first request", () => {
       }
     });
   });
+
+  describe("deliberate differences", () => {
+    it("validate notes them at their paths and still calls the config valid", async () => {
+      const r = await cli([
+        "validate",
+        configFile({
+          resources: [
+            { name: "posts", endpoint: { path: "posts", params: { draft: true } } },
+            {
+              name: "comments",
+              endpoint: {
+                path: "posts/{resources.posts.id}/comments",
+                incremental: { cursor_path: "ts", initial_value: "2024-01-01", start_param: "since" },
+              },
+            },
+          ],
+        }),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const notes = r.stderr.split("\n").filter((l) => l.startsWith("note: "));
+      expect(notes).toEqual([
+        expect.stringMatching(
+          /^note: \S+:\d+:\d+ resources\[0\]\.endpoint\.params\.draft: the boolean is sent as "true".*\(differs from dlt\)$/,
+        ),
+        expect.stringMatching(
+          /^note: \S+:\d+:\d+ resources\[1\]\.endpoint\.incremental: sluice keeps one incremental cursor per parent record.*\(differs from dlt\)$/,
+        ),
+      ]);
+    });
+  });
 });

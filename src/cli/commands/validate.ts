@@ -1,4 +1,10 @@
-import { formatPath, headerIssues, resolveSecrets } from "../../config/index.js";
+import {
+  dltDifferences,
+  formatPath,
+  headerIssues,
+  locateIssues,
+  resolveSecrets,
+} from "../../config/index.js";
 import { ConfigError, formatIssue, MissingSecretError } from "../../core/errors.js";
 import { readConfigInput } from "../config-input.js";
 import { EXIT } from "../exit-codes.js";
@@ -49,6 +55,12 @@ export async function validateCommand(path: string, globals: GlobalOptions, io: 
     );
     return EXIT.failure;
   }
+  // Not problems: where the config will behave differently than under dlt, on purpose.
+  for (const n of locateIssues(dltDifferences(input.config), {
+    file: input.file,
+    positions: input.positions,
+  }))
+    io.stderr.write(`note: ${formatIssue(n).trim().replace(/^- /, "")} (differs from dlt)\n`);
   const names = input.config.resources.map((r) => (typeof r === "string" ? r : r.name));
   io.stdout.write(`${path}: valid (${plural(names.length, "resource")}: ${names.join(", ")})\n`);
   return EXIT.ok;
