@@ -499,17 +499,17 @@ describe.each(targets)("destination contract: $name", (target) => {
     ]);
   });
 
-  it("merge upsert without a primary_key falls back to delete-insert on the merge_key", async () => {
+  it("merge upsert without a primary_key is refused, nothing committed (as dlt's load)", async () => {
     const root = rootTable(
       "ups_mk",
       { k: { data_type: "text", merge_key: true }, v: "text" },
       mergeOpts("upsert"),
     );
-    await client.commitPackage(
-      pkg([root], [{ table: "ups_mk", rows: [r({ k: "a", v: "1" }), r({ k: "a", v: "2" })] }]),
+    const refused = pkg([root], [{ table: "ups_mk", rows: [r({ k: "a", v: "1" })] }]);
+    await expect(client.commitPackage(refused)).rejects.toThrow(
+      /table "ups_mk": merge strategy upsert needs a primary_key/,
     );
-    await client.commitPackage(pkg([root], [{ table: "ups_mk", rows: [r({ k: "a", v: "3" })] }]));
-    expect(pick(await rows("ups_mk", "v"), ["k", "v"])).toEqual([{ k: "a", v: "3" }]);
+    expect(await client.isLoaded(refused.loadId)).toBe(false);
   });
 
   it("merge scd2 with a merge_key only retires rows within the keys in the load", async () => {
