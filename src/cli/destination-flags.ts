@@ -130,19 +130,13 @@ export function resolvePostgresRun(
     user: c.user,
     ...(parsed === undefined ? {} : optionsOf(parsed)),
   };
+  // The URL given is passed on as it is unless the password comes from the secret, which must be added.
+  const given = url === undefined ? {} : { credentials: url };
   if (parsed?.password)
-    return {
-      record: { ...base, password_from: url !== undefined ? "url" : CREDENTIALS_ENV },
-      ...(url === undefined ? {} : { credentials: url }),
-    };
-  if (env.PGPASSWORD !== undefined)
-    return {
-      record: { ...base, password_from: "PGPASSWORD" },
-      ...(url === undefined ? {} : { credentials: url }),
-    };
+    return { record: { ...base, password_from: url !== undefined ? "url" : CREDENTIALS_ENV }, ...given };
+  if (env.PGPASSWORD !== undefined) return { record: { ...base, password_from: "PGPASSWORD" }, ...given };
   const secret = passwordSecret(env, cwd);
-  if (secret === undefined)
-    return { record: { ...base, password_from: "none" }, ...(url === undefined ? {} : { credentials: url }) };
+  if (secret === undefined) return { record: { ...base, password_from: "none" }, ...given };
   const record: PostgresRecord = { ...base, password_from: secret.from };
   return { record, credentials: postgresUrl(record, secret.password) };
 }
