@@ -1,5 +1,5 @@
-import type { JsonObject } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
+import type { LoadPackage, PipelineState } from "../load/package.js";
 import type { StoredSchema } from "../schema/types.js";
 
 /**
@@ -23,37 +23,6 @@ export interface DestinationContext {
   /** The pipeline's working directory (the DuckDB default file lives in the current directory, not here). */
   workingDir: string;
   logger: Logger;
-}
-
-/** The pipeline state committed with every load: per-resource state plus pipeline-level fields. */
-export interface PipelineState extends JsonObject {
-  pipeline_name: string;
-  /** Monotonic: bumped on every committed load, so the newest state wins on restore. */
-  version: number;
-  resources: { [resource: string]: JsonObject };
-}
-
-/**
- * One normalized table inside a load package. `files` are NDJSON files, one row per line, keyed by
- * normalized column names; values are JSON (timestamps and dates as ISO-8601 strings, decimals as strings,
- * json columns as nested JSON, bigints as JSON numbers or numeric strings). Rows of merge tables (root and
- * child) also carry `_sluice_rec`, the sequence number of the source record they came from: staging keeps
- * it so dedup keeps the last record per key with exactly its own children; it is never loaded into targets.
- * A table of a resource in this package may have `files: []` (no rows): `replace` still empties it.
- */
-export interface PackageTable {
-  table: string;
-  files: string[];
-  rowCount: number;
-}
-
-export interface LoadPackage {
-  loadId: string;
-  /** The schema after normalizing this package: every table and column the files may hold. */
-  schema: StoredSchema;
-  tables: PackageTable[];
-  /** State to commit together with the data. */
-  state: PipelineState;
 }
 
 export interface LoadRecord {

@@ -1,5 +1,6 @@
 import type { Logger } from "../core/logger.js";
-import type { DestinationClient, LoadPackage } from "../destinations/types.js";
+import type { DestinationClient } from "../destinations/types.js";
+import type { LoadPackage } from "./package.js";
 
 export interface LoadOutcome {
   loadId: string;

@@ -2,6 +2,7 @@ import { SluiceError } from "../core/errors.js";
 import type { DataRecord } from "../core/json.js";
 import type { ResourceHints } from "../core/resource.js";
 import { resolveWriteDisposition } from "../core/resource.js";
+import { SYSTEM_COLUMNS, VALUE_COLUMN, VARIANT_INFIX } from "../core/system-names.js";
 import { type ResolvedContract, resolveContract, SchemaContractError } from "../schema/contract.js";
 import * as infer from "../schema/infer.js";
 import {
@@ -11,7 +12,6 @@ import {
   PATH_SEPARATOR,
   shortenIdentifier,
 } from "../schema/naming.js";
-import * as system from "../schema/system.js";
 import type { ColumnSchema, DataType, StoredSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
 import { applyColumnHint, applyTableHints, columnFromHint, hintMap } from "./resource-hints.js";
@@ -38,13 +38,6 @@ export type RowSink = (table: string, row: Record<string, unknown>) => void;
 
 // Module-local copies: when these modules run as CommonJS (tsx compiles a .ts file loaded from outside a
 // `"type": "module"` package that way), each imported binding is a getter call; measured at ~2x overall.
-const LOAD_ID = system.LOAD_ID;
-const ROW_ID = system.ROW_ID;
-const PARENT_ID = system.PARENT_ID;
-const LIST_IDX = system.LIST_IDX;
-const ROOT_ID = system.ROOT_ID;
-const VALUE_COLUMN = system.VALUE_COLUMN;
-const VARIANT_INFIX = system.VARIANT_INFIX;
 const NO_FIT = infer.NO_FIT;
 const coerce = infer.coerce;
 const inferType = infer.inferType;
@@ -280,8 +273,8 @@ export class Normalizer {
 
   private normalizeRoot(table: TableState, record: DataRecord, loadId: string): void {
     const row = table.dense ? (table.newRow ?? this.buildRowFactory(table))() : {};
-    row[LOAD_ID] = loadId;
-    row[ROW_ID] = "";
+    row[SYSTEM_COLUMNS.loadId] = loadId;
+    row[SYSTEM_COLUMNS.id] = "";
     const outIndex = this.outLen;
     this.emit(table, row);
     const lists = this.flatten(table.node, record, row, undefined);
@@ -293,7 +286,7 @@ export class Normalizer {
     if (table.idMode === "random") id = this.ids.next();
     else if (table.idMode === "primary_key") id = primaryKeyId(row, table.primaryKey) ?? this.ids.next();
     else id = contentId(row);
-    row[ROW_ID] = id;
+    row[SYSTEM_COLUMNS.id] = id;
     if (lists !== undefined) this.emitLists(lists, id, id);
     if (this.discard) this.outLen = outIndex;
   }
@@ -362,10 +355,10 @@ export class Normalizer {
         const row: Record<string, unknown> = child.dense
           ? (child.newRow ?? this.buildRowFactory(child))()
           : {};
-        row[PARENT_ID] = parentId;
-        row[LIST_IDX] = idx;
-        row[ROW_ID] = id;
-        row[ROOT_ID] = rootId;
+        row[SYSTEM_COLUMNS.parentId] = parentId;
+        row[SYSTEM_COLUMNS.listIdx] = idx;
+        row[SYSTEM_COLUMNS.id] = id;
+        row[SYSTEM_COLUMNS.rootId] = rootId;
         this.emit(child, row);
         let nested: unknown[] | undefined;
         if (item === null || item === undefined) {

@@ -1,7 +1,7 @@
 import type { ColumnHint } from "../core/resource.js";
+import { SYSTEM_COLUMNS } from "../core/system-names.js";
 import type { ResolvedContract } from "../schema/contract.js";
 import { EVOLVE_ALL } from "../schema/contract.js";
-import { LIST_IDX, LOAD_ID, PARENT_ID, ROOT_ID, ROW_ID } from "../schema/system.js";
 import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
 
 /** dlt's default: effectively unbounded. */
@@ -125,13 +125,13 @@ export function addSystemColumns(schema: TableSchema, child: boolean): void {
   const c = schema.columns;
   const text = (name: string): ColumnSchema => ({ name, data_type: "text", nullable: false });
   if (child) {
-    c[PARENT_ID] = text(PARENT_ID);
-    c[LIST_IDX] = { name: LIST_IDX, data_type: "bigint", nullable: false };
-    c[ROW_ID] = text(ROW_ID);
-    c[ROOT_ID] = text(ROOT_ID);
+    c[SYSTEM_COLUMNS.parentId] = text(SYSTEM_COLUMNS.parentId);
+    c[SYSTEM_COLUMNS.listIdx] = { name: SYSTEM_COLUMNS.listIdx, data_type: "bigint", nullable: false };
+    c[SYSTEM_COLUMNS.id] = text(SYSTEM_COLUMNS.id);
+    c[SYSTEM_COLUMNS.rootId] = text(SYSTEM_COLUMNS.rootId);
   } else {
-    c[LOAD_ID] = text(LOAD_ID);
-    c[ROW_ID] = text(ROW_ID);
+    c[SYSTEM_COLUMNS.loadId] = text(SYSTEM_COLUMNS.loadId);
+    c[SYSTEM_COLUMNS.id] = text(SYSTEM_COLUMNS.id);
   }
 }
 

@@ -5,9 +5,9 @@ import type { DataRecord } from "../core/json.js";
 import { NdjsonWriter, type NdjsonWriterOptions } from "../core/ndjson-files.js";
 import { recordToJson } from "../core/record-json.js";
 import { type ResourceHints, resolveWriteDisposition } from "../core/resource.js";
-import { C_STAGING_ROW } from "../destinations/sql/system-tables.js";
-import type { PackageTable } from "../destinations/types.js";
 import type { RecordSink } from "../extract/extractor.js";
+import type { PackageTable } from "../load/package.js";
+import { STAGING_ROW_COLUMN } from "../load/package.js";
 import { Normalizer } from "../normalize/normalizer.js";
 import type { StoredSchema } from "../schema/types.js";
 
@@ -84,7 +84,7 @@ export class PackageNormalizer implements RecordSink {
   }
 
   private readonly sink = (table: string, row: Record<string, unknown>): void => {
-    if (this.tagged) row[C_STAGING_ROW] = this.seq;
+    if (this.tagged) row[STAGING_ROW_COLUMN] = this.seq;
     let w = this.writers.get(table);
     if (w === undefined) {
       w = new NdjsonWriter(this.outDir, `t${this.writers.size}`, this.options.files);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ResourceHints } from "../core/resource.js";
-import type { PackageTable } from "../destinations/types.js";
+import type { PackageTable } from "../load/package.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 
 /**

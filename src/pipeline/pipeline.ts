@@ -6,14 +6,9 @@ import { type Logger, silentLogger } from "../core/logger.js";
 import type { NdjsonWriterOptions } from "../core/ndjson-files.js";
 import { type Resource, resolveWriteDisposition, type Source } from "../core/resource.js";
 import { type DestinationOptions, resolveDestination } from "../destinations/index.js";
-import type {
-  Destination,
-  DestinationClient,
-  DestinationContext,
-  LoadPackage,
-  PipelineState,
-} from "../destinations/types.js";
+import type { Destination, DestinationClient, DestinationContext } from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
+import type { LoadPackage, PipelineState } from "../load/package.js";
 import { loadPackage } from "../load/package-loader.js";
 import type { StoredSchema } from "../schema/types.js";
 import { schemaContentHash } from "../schema/version.js";

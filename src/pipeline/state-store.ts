@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { PipelineState } from "../destinations/types.js";
+import type { PipelineState } from "../load/package.js";
 import type { StoredSchema } from "../schema/types.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SluiceError } from "../../src/core/errors.js";
 import { filesystemDestination } from "../../src/destinations/filesystem/filesystem-destination.js";
 import { postgresDestination } from "../../src/destinations/postgres/postgres-destination.js";
-import type { DestinationClient, LoadPackage } from "../../src/destinations/types.js";
+import type { DestinationClient } from "../../src/destinations/types.js";
+import type { LoadPackage } from "../../src/load/package.js";
 import type { TableSchema } from "../../src/schema/types.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
 import {

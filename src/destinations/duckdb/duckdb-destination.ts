@@ -1,16 +1,15 @@
 import { resolve } from "node:path";
+import { SYSTEM_TABLE_NAMES, SYSTEM_TABLES } from "../../core/system-names.js";
+import type { LoadPackage, PipelineState } from "../../load/package.js";
 import type { StoredSchema } from "../../schema/types.js";
 import type { LoadStep } from "../load-error.js";
 import { qualified, quoteIdent } from "../sql/sql-dialect.js";
-import { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from "../sql/system-tables.js";
 import type {
   Destination,
   DestinationCapabilities,
   DestinationClient,
   DestinationContext,
-  LoadPackage,
   LoadRecord,
-  PipelineState,
 } from "../types.js";
 import { DuckdbConnection } from "./duckdb-connection.js";
 import { translateDuckdbError } from "./duckdb-load-error.js";
@@ -96,7 +95,7 @@ class DuckdbClient implements DestinationClient {
   async isLoaded(loadId: string): Promise<boolean> {
     await this.initialize();
     const rows = await this.conn.query(
-      `SELECT 1 FROM ${qualified(this.dataset, LOADS_TABLE)} WHERE load_id = $1 LIMIT 1`,
+      `SELECT 1 FROM ${qualified(this.dataset, SYSTEM_TABLE_NAMES.loads)} WHERE load_id = $1 LIMIT 1`,
       [loadId],
     );
     return rows.length > 0;
@@ -119,14 +118,14 @@ class DuckdbClient implements DestinationClient {
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {
     await this.initialize();
     const states = await this.conn.query(
-      `SELECT state, _sluice_load_id FROM ${qualified(this.dataset, STATE_TABLE)} WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
+      `SELECT state, _sluice_load_id FROM ${qualified(this.dataset, SYSTEM_TABLE_NAMES.state)} WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
       [this.ctx.pipelineName],
     );
     const state = states[0];
     if (state === undefined) return null;
     // The schema committed by the same load as the state.
     const schemas = await this.conn.query(
-      `SELECT v.schema FROM ${qualified(this.dataset, LOADS_TABLE)} AS l JOIN ${qualified(this.dataset, VERSION_TABLE)} AS v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash WHERE l.load_id = $1 ORDER BY v.version DESC LIMIT 1`,
+      `SELECT v.schema FROM ${qualified(this.dataset, SYSTEM_TABLE_NAMES.loads)} AS l JOIN ${qualified(this.dataset, SYSTEM_TABLE_NAMES.version)} AS v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash WHERE l.load_id = $1 ORDER BY v.version DESC LIMIT 1`,
       [String(state["_sluice_load_id"])],
     );
     const schema = schemas[0];
@@ -151,7 +150,7 @@ class DuckdbClient implements DestinationClient {
   async listLoads(limit: number): Promise<LoadRecord[]> {
     await this.initialize();
     const rows = await this.conn.query(
-      `SELECT load_id, schema_name, status, CAST(inserted_at AS VARCHAR) AS inserted_at, schema_version_hash FROM ${qualified(this.dataset, LOADS_TABLE)} ORDER BY inserted_at DESC, load_id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+      `SELECT load_id, schema_name, status, CAST(inserted_at AS VARCHAR) AS inserted_at, schema_version_hash FROM ${qualified(this.dataset, SYSTEM_TABLE_NAMES.loads)} ORDER BY inserted_at DESC, load_id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
     );
     return rows.map((r) => ({
       load_id: String(r["load_id"]),

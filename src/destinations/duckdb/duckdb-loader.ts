@@ -1,19 +1,14 @@
 import type { Logger } from "../../core/logger.js";
+import { SYSTEM_TABLE_NAMES } from "../../core/system-names.js";
+import type { LoadPackage } from "../../load/package.js";
+import { STAGING_ROW_COLUMN } from "../../load/package.js";
 import type { TableSchema } from "../../schema/types.js";
 import type { LoadStep } from "../load-error.js";
 import { migrateTableSql } from "../sql/ddl-sql.js";
 import { qualified, quoteIdent } from "../sql/sql-dialect.js";
-import {
-  C_STAGING_ROW,
-  ENGINE_VERSION,
-  LOADS_TABLE,
-  STATE_TABLE,
-  SYSTEM_TABLE_SCHEMAS,
-  VERSION_TABLE,
-} from "../sql/system-tables.js";
+import { ENGINE_VERSION, SYSTEM_TABLE_SCHEMAS } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
 import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
-import type { LoadPackage } from "../types.js";
 import type { DuckdbConnection } from "./duckdb-connection.js";
 import { duckdbDialect, readNdjsonSql } from "./duckdb-sql.js";
 
@@ -71,7 +66,7 @@ export async function commitPackageDuckdb(
         if (needsStaging(plan)) {
           const scan = readNdjsonSql(entry.files, [
             ...columns,
-            { name: C_STAGING_ROW, data_type: "bigint", nullable: true },
+            { name: STAGING_ROW_COLUMN, data_type: "bigint", nullable: true },
           ]);
           const name = `_sluice_stg_${stagingSeq++}`;
           step.table = table.name;
@@ -138,20 +133,20 @@ async function recordLoad(
 ): Promise<void> {
   const { schema, state } = pkg;
   await conn.run(
-    `INSERT INTO ${qualified(dataset, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, CAST($3 AS TIMESTAMPTZ), $4)`,
+    `INSERT INTO ${qualified(dataset, SYSTEM_TABLE_NAMES.loads)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, CAST($3 AS TIMESTAMPTZ), $4)`,
     [pkg.loadId, schema.name, loadTime, schema.version_hash],
   );
   await conn.run(
-    `INSERT INTO ${qualified(dataset, STATE_TABLE)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ), NULL, $6)`,
+    `INSERT INTO ${qualified(dataset, SYSTEM_TABLE_NAMES.state)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ), NULL, $6)`,
     [state.version, ENGINE_VERSION, state.pipeline_name, JSON.stringify(state), loadTime, pkg.loadId],
   );
   const known = await conn.query(
-    `SELECT 1 FROM ${qualified(dataset, VERSION_TABLE)} WHERE schema_name = $1 AND version_hash = $2 AND version = $3 LIMIT 1`,
+    `SELECT 1 FROM ${qualified(dataset, SYSTEM_TABLE_NAMES.version)} WHERE schema_name = $1 AND version_hash = $2 AND version = $3 LIMIT 1`,
     [schema.name, schema.version_hash, schema.version],
   );
   if (known.length === 0)
     await conn.run(
-      `INSERT INTO ${qualified(dataset, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema) VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ), $4, $5, $6)`,
+      `INSERT INTO ${qualified(dataset, SYSTEM_TABLE_NAMES.version)} (version, engine_version, inserted_at, schema_name, version_hash, schema) VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ), $4, $5, $6)`,
       [schema.version, ENGINE_VERSION, loadTime, schema.name, schema.version_hash, JSON.stringify(schema)],
     );
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { SluiceError } from "../../core/errors.js";
 import { recordToJson } from "../../core/record-json.js";
+import type { LoadPackage, PipelineState } from "../../load/package.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import { destinationLoadError, type LoadErrorKind } from "../load-error.js";
 import type {
@@ -10,9 +11,7 @@ import type {
   DestinationCapabilities,
   DestinationClient,
   DestinationContext,
-  LoadPackage,
   LoadRecord,
-  PipelineState,
 } from "../types.js";
 import { listDir, listSubdirs, removeWhere, TEMP_SUFFIX, writeFileAtomic } from "./filesystem-files.js";
 import { ParquetColumns } from "./filesystem-parquet.js";

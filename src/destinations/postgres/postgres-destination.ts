@@ -1,10 +1,13 @@
 import type pg from "pg";
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
+import { SYSTEM_TABLE_NAMES, SYSTEM_TABLES } from "../../core/system-names.js";
+import type { LoadPackage, PipelineState } from "../../load/package.js";
+import { STAGING_ROW_COLUMN } from "../../load/package.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import type { LoadStep } from "../load-error.js";
 import { migrateTableSql } from "../sql/ddl-sql.js";
-import { C_STAGING_ROW, ENGINE_VERSION } from "../sql/system-tables.js";
+import { ENGINE_VERSION } from "../sql/system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "../sql/table-plan.js";
 import { dispositionStatements, needsStaging } from "../sql/write-disposition-sql.js";
 import type {
@@ -12,9 +15,7 @@ import type {
   DestinationCapabilities,
   DestinationClient,
   DestinationContext,
-  LoadPackage,
   LoadRecord,
-  PipelineState,
 } from "../types.js";
 import {
   describeCredentials,
@@ -26,15 +27,11 @@ import {
 import { translatePostgresError } from "./postgres-load-error.js";
 import { copyNdjsonFiles } from "./postgres-loader.js";
 import {
-  LOADS_TABLE,
   PG_MAX_IDENTIFIER_LENGTH,
   postgresDialect,
   qualified,
   quoteIdent,
-  STATE_TABLE,
-  SYSTEM_TABLES,
   systemTablesSql,
-  VERSION_TABLE,
 } from "./postgres-sql.js";
 
 export interface PostgresDestinationOptions {
@@ -110,9 +107,9 @@ class PostgresClient implements DestinationClient {
   }
 
   async isLoaded(loadId: string): Promise<boolean> {
-    if (!(await this.tableExists(LOADS_TABLE))) return false;
+    if (!(await this.tableExists(SYSTEM_TABLE_NAMES.loads))) return false;
     const r = await this.client.query(
-      `SELECT 1 FROM ${qualified(this.schema, LOADS_TABLE)} WHERE load_id = $1`,
+      `SELECT 1 FROM ${qualified(this.schema, SYSTEM_TABLE_NAMES.loads)} WHERE load_id = $1`,
       [loadId],
     );
     return (r.rowCount ?? 0) > 0;
@@ -214,12 +211,12 @@ class PostgresClient implements DestinationClient {
       );
       // The record sequence from the package files lets dedup keep the last record and exactly its children.
       await this.client.query(
-        `ALTER TABLE ${quoteIdent(stage)} ADD COLUMN ${quoteIdent(C_STAGING_ROW)} bigint`,
+        `ALTER TABLE ${quoteIdent(stage)} ADD COLUMN ${quoteIdent(STAGING_ROW_COLUMN)} bigint`,
       );
       await copyNdjsonFiles(
         this.client,
         quoteIdent(stage),
-        [...fileColumns(plan, t), { name: C_STAGING_ROW, data_type: "bigint" }],
+        [...fileColumns(plan, t), { name: STAGING_ROW_COLUMN, data_type: "bigint" }],
         entry.files,
       );
       await this.client.query(`ANALYZE ${quoteIdent(stage)}`);
@@ -242,26 +239,30 @@ class PostgresClient implements DestinationClient {
     const s = this.schema;
     const { schema, state } = pkg;
     await this.client.query(
-      `INSERT INTO ${qualified(s, LOADS_TABLE)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, $3, $4)`,
+      `INSERT INTO ${qualified(s, SYSTEM_TABLE_NAMES.loads)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, $3, $4)`,
       [pkg.loadId, schema.name, loadTime, schema.version_hash],
     );
     await this.client.query(
-      `INSERT INTO ${qualified(s, STATE_TABLE)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, $5, NULL, $6)`,
+      `INSERT INTO ${qualified(s, SYSTEM_TABLE_NAMES.state)} (version, engine_version, pipeline_name, state, created_at, version_hash, _sluice_load_id) VALUES ($1, $2, $3, $4, $5, NULL, $6)`,
       [state.version, ENGINE_VERSION, state.pipeline_name, JSON.stringify(state), loadTime, pkg.loadId],
     );
     // A schema version is stored once; loads point at it through their schema_version_hash.
     await this.client.query(
-      `INSERT INTO ${qualified(s, VERSION_TABLE)} (version, engine_version, inserted_at, schema_name, version_hash, schema)
+      `INSERT INTO ${qualified(s, SYSTEM_TABLE_NAMES.version)} (version, engine_version, inserted_at, schema_name, version_hash, schema)
        SELECT $1, $2, $3, $4, $5, $6
-       WHERE NOT EXISTS (SELECT 1 FROM ${qualified(s, VERSION_TABLE)} WHERE schema_name = $4 AND version_hash = $5 AND version = $1)`,
+       WHERE NOT EXISTS (SELECT 1 FROM ${qualified(s, SYSTEM_TABLE_NAMES.version)} WHERE schema_name = $4 AND version_hash = $5 AND version = $1)`,
       [schema.version, ENGINE_VERSION, loadTime, schema.name, schema.version_hash, JSON.stringify(schema)],
     );
   }
 
   async restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null> {
-    if (!(await this.tableExists(STATE_TABLE)) || !(await this.tableExists(VERSION_TABLE))) return null;
+    if (
+      !(await this.tableExists(SYSTEM_TABLE_NAMES.state)) ||
+      !(await this.tableExists(SYSTEM_TABLE_NAMES.version))
+    )
+      return null;
     const st = await this.client.query<{ state: string; load_id: string }>(
-      `SELECT state, _sluice_load_id AS load_id FROM ${qualified(this.schema, STATE_TABLE)}
+      `SELECT state, _sluice_load_id AS load_id FROM ${qualified(this.schema, SYSTEM_TABLE_NAMES.state)}
        WHERE pipeline_name = $1 ORDER BY version DESC, created_at DESC LIMIT 1`,
       [this.ctx.pipelineName],
     );
@@ -269,8 +270,8 @@ class PostgresClient implements DestinationClient {
     if (newest === undefined) return null;
     // The schema committed by the same load as the state.
     const sc = await this.client.query<{ schema: string }>(
-      `SELECT v.schema FROM ${qualified(this.schema, LOADS_TABLE)} l
-       JOIN ${qualified(this.schema, VERSION_TABLE)} v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash
+      `SELECT v.schema FROM ${qualified(this.schema, SYSTEM_TABLE_NAMES.loads)} l
+       JOIN ${qualified(this.schema, SYSTEM_TABLE_NAMES.version)} v ON v.schema_name = l.schema_name AND v.version_hash = l.schema_version_hash
        WHERE l.load_id = $1 ORDER BY v.version DESC LIMIT 1`,
       [newest.load_id],
     );
@@ -291,7 +292,7 @@ class PostgresClient implements DestinationClient {
   }
 
   async listLoads(limit: number): Promise<LoadRecord[]> {
-    if (!(await this.tableExists(LOADS_TABLE))) return [];
+    if (!(await this.tableExists(SYSTEM_TABLE_NAMES.loads))) return [];
     const r = await this.client.query<{
       load_id: string;
       schema_name: string;
@@ -299,7 +300,7 @@ class PostgresClient implements DestinationClient {
       inserted_at: Date;
       schema_version_hash: string;
     }>(
-      `SELECT load_id, schema_name, status, inserted_at, schema_version_hash FROM ${qualified(this.schema, LOADS_TABLE)} ORDER BY inserted_at DESC, load_id DESC LIMIT $1`,
+      `SELECT load_id, schema_name, status, inserted_at, schema_version_hash FROM ${qualified(this.schema, SYSTEM_TABLE_NAMES.loads)} ORDER BY inserted_at DESC, load_id DESC LIMIT $1`,
       [limit],
     );
     return r.rows.map((row) => ({ ...row, inserted_at: new Date(row.inserted_at).toISOString() }));

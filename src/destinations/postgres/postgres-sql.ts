@@ -8,7 +8,6 @@ export const PG_MAX_IDENTIFIER_LENGTH = 63;
 
 // Quoting is the same in every SQL destination; it lives with the shared dialect.
 export { qualified, quoteIdent, quoteLiteral } from "../sql/sql-dialect.js";
-export { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from "../sql/system-tables.js";
 
 export function pgType(column: Pick<ColumnSchema, "data_type" | "precision" | "scale">): string {
   return pgTypeOf(column.data_type, column.precision, column.scale);

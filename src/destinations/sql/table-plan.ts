@@ -1,9 +1,9 @@
 import { SluiceError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { MergeStrategy, WriteDispositionName } from "../../core/resource.js";
+import { VALIDITY_COLUMNS } from "../../core/system-names.js";
+import type { PackageTable } from "../../load/package.js";
 import type { ColumnSchema, StoredSchema, TableSchema } from "../../schema/types.js";
-import type { PackageTable } from "../types.js";
-import { DEFAULT_VALIDITY_COLUMNS } from "./system-tables.js";
 
 /** How one root table and its child tables are written in one load. */
 export interface TreePlan {
@@ -69,13 +69,13 @@ export function planTrees(schema: StoredSchema, tables: readonly PackageTable[],
       strategy = undefined;
     }
     plans.push({
-      root: strategy === "scd2" ? withValidity(root, DEFAULT_VALIDITY_COLUMNS) : root,
+      root: strategy === "scd2" ? withValidity(root, VALIDITY_COLUMNS) : root,
       descendants,
       disposition,
       strategy,
       primaryKey,
       mergeKey,
-      validity: strategy === "scd2" ? DEFAULT_VALIDITY_COLUMNS : undefined,
+      validity: strategy === "scd2" ? VALIDITY_COLUMNS : undefined,
       packageTables: new Map(pkgTables.map((t) => [t.table, byName.get(t.table) ?? t])),
     });
   }

@@ -1,6 +1,7 @@
+import { isSystemColumn, SYSTEM_COLUMNS } from "../../core/system-names.js";
+import { STAGING_ROW_COLUMN } from "../../load/package.js";
 import type { TableSchema } from "../../schema/types.js";
 import { quoteIdent, quoteLiteral, type SqlDialect } from "./sql-dialect.js";
-import { C_ID, C_LOAD_ID, C_ROOT_ID, C_STAGING_ROW, isSystemColumn } from "./system-tables.js";
 import { fileColumns, type TreePlan } from "./table-plan.js";
 
 /** Where the statements read and write. */
@@ -78,7 +79,7 @@ function replacedRootCondition(plan: TreePlan, staging: string): string {
 function dedupStaging(plan: TreePlan, t: DispositionTargets, rootStaging: string): string[] {
   if (plan.primaryKey.length === 0) return [];
   const pk = plan.primaryKey.map(quoteIdent).join(", ");
-  const row = quoteIdent(C_STAGING_ROW);
+  const row = quoteIdent(STAGING_ROW_COLUMN);
   const out = [
     `DELETE FROM ${rootStaging} WHERE ${row} NOT IN (SELECT max(${row}) FROM ${rootStaging} GROUP BY ${pk})`,
   ];
@@ -86,7 +87,7 @@ function dedupStaging(plan: TreePlan, t: DispositionTargets, rootStaging: string
     const src = t.source(d.name);
     if (src !== null)
       out.push(
-        `DELETE FROM ${src} WHERE ${quoteIdent(C_STAGING_ROW)} NOT IN (SELECT ${quoteIdent(C_STAGING_ROW)} FROM ${rootStaging})`,
+        `DELETE FROM ${src} WHERE ${quoteIdent(STAGING_ROW_COLUMN)} NOT IN (SELECT ${quoteIdent(STAGING_ROW_COLUMN)} FROM ${rootStaging})`,
       );
   }
   return out;
@@ -99,7 +100,7 @@ function deleteReplacedChildren(plan: TreePlan, t: DispositionTargets, rootStagi
     .reverse()
     .map(
       (d) =>
-        `DELETE FROM ${t.target(d.name)} WHERE ${quoteIdent(C_ROOT_ID)} IN (SELECT t.${quoteIdent(C_ID)} FROM ${root} AS t WHERE ${replacedRootCondition(plan, rootStaging)})`,
+        `DELETE FROM ${t.target(d.name)} WHERE ${quoteIdent(SYSTEM_COLUMNS.rootId)} IN (SELECT t.${quoteIdent(SYSTEM_COLUMNS.id)} FROM ${root} AS t WHERE ${replacedRootCondition(plan, rootStaging)})`,
     );
 }
 
@@ -159,7 +160,7 @@ function scd2(plan: TreePlan, dialect: SqlDialect, t: DispositionTargets): strin
     if (plan.mergeKey.length === 0) out.push(`UPDATE ${root} SET ${vTo} = ${now} WHERE ${vTo} IS NULL`);
     return out;
   }
-  const row = quoteIdent(C_STAGING_ROW);
+  const row = quoteIdent(STAGING_ROW_COLUMN);
   out.push(
     `DELETE FROM ${rootStaging} WHERE ${row} NOT IN (SELECT max(s.${row}) FROM ${rootStaging} AS s GROUP BY ${hash("s")})`,
   );
@@ -167,7 +168,7 @@ function scd2(plan: TreePlan, dialect: SqlDialect, t: DispositionTargets): strin
     const src = t.source(d.name);
     if (src !== null)
       out.push(
-        `DELETE FROM ${src} WHERE ${quoteIdent(C_STAGING_ROW)} NOT IN (SELECT ${quoteIdent(C_STAGING_ROW)} FROM ${rootStaging})`,
+        `DELETE FROM ${src} WHERE ${quoteIdent(STAGING_ROW_COLUMN)} NOT IN (SELECT ${quoteIdent(STAGING_ROW_COLUMN)} FROM ${rootStaging})`,
       );
   }
   const scope =
@@ -181,10 +182,11 @@ function scd2(plan: TreePlan, dialect: SqlDialect, t: DispositionTargets): strin
   out.push(
     `INSERT INTO ${root} (${c.join(", ")}, ${vFrom}, ${vTo}) SELECT ${c.map((x) => `s.${x}`).join(", ")}, ${now}, NULL FROM ${rootStaging} AS s WHERE NOT EXISTS (SELECT 1 FROM ${root} AS t WHERE t.${vTo} IS NULL AND ${hash("t")} = ${hash("s")})`,
   );
-  const inserted = `(SELECT r.${quoteIdent(C_ID)} FROM ${root} AS r WHERE r.${quoteIdent(C_LOAD_ID)} = ${quoteLiteral(t.loadId)})`;
+  const inserted = `(SELECT r.${quoteIdent(SYSTEM_COLUMNS.id)} FROM ${root} AS r WHERE r.${quoteIdent(SYSTEM_COLUMNS.loadId)} = ${quoteLiteral(t.loadId)})`;
   for (const d of plan.descendants) {
     const src = t.source(d.name);
-    if (src !== null) out.push(insert(t, plan, d, src, `s.${quoteIdent(C_ROOT_ID)} IN ${inserted}`));
+    if (src !== null)
+      out.push(insert(t, plan, d, src, `s.${quoteIdent(SYSTEM_COLUMNS.rootId)} IN ${inserted}`));
   }
   return out;
 }

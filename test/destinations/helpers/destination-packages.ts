@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LoadPackage, PipelineState } from "../../../src/destinations/types.js";
+import type { LoadPackage, PipelineState } from "../../../src/load/package.js";
 import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../../../src/schema/types.js";
 
 /** Hand-made load packages, shaped as the normalizer writes them, to drive destinations directly. */
