@@ -1,7 +1,7 @@
+import { isPlainObject } from "../core/json.js";
 import { compilePath, JsonPathError, type PathSegment as JsonPathSegment } from "../core/json-path.js";
 import type { PathSegment } from "./positions.js";
 import type { RestApiConfig } from "./schema.js";
-import { isPlainObject } from "./secrets.js";
 import type { SemanticIssue } from "./semantic.js";
 
 /** Paginator keys read from each response with the JSONPath subset. */

@@ -5,9 +5,9 @@ import { pathToFileURL } from "node:url";
 import JSON5 from "json5";
 import { parse as parseToml } from "smol-toml";
 import { ConfigError, SluiceError } from "../core/errors.js";
+import { isPlainObject } from "../core/json.js";
 import type { Source } from "../core/resource.js";
 import { jsonPositions, parseYamlWithPositions, type SourcePositions, tomlPositions } from "./positions.js";
-import { isPlainObject } from "./secrets.js";
 
 /** What a config file holds: a config object (validated later) or, from a module, a ready source. */
 export type LoadedConfig =

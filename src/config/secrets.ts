@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { MissingSecretError, SluiceError, secretEnvName } from "../core/errors.js";
+import { isPlainObject } from "../core/json.js";
 import { registerSecret } from "../core/redact.js";
 
 /**
@@ -204,10 +205,4 @@ function substitute(value: unknown, values: Map<string, unknown>): unknown {
 
 function toText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

@@ -1,8 +1,9 @@
+import { isPlainObject } from "../core/json.js";
 import { jsonPathIssues } from "./json-paths.js";
 import { INCREMENTAL_PLACEHOLDER_FIELDS } from "./placeholder-names.js";
 import type { PathSegment } from "./positions.js";
 import type { EndpointConfig, ResourceConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
-import { isPlainObject, type Resolved } from "./secrets.js";
+import type { Resolved } from "./secrets.js";
 import { closest, suggestionHint } from "./suggest.js";
 
 /** A problem found by a check the schema cannot express (names, references, cycles). */

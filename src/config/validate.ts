@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "../core/errors.js";
+import { isPlainObject } from "../core/json.js";
 import { redact, SENSITIVE_NAME } from "../core/redact.js";
 import { formatPath, type PathSegment, type SourcePositions } from "./positions.js";
 import { type RestApiConfig, restApiConfigSchema, UNKNOWN_KEYS_MARK } from "./schema.js";
-import { isPlainObject, isSecretRef } from "./secrets.js";
+import { isSecretRef } from "./secrets.js";
 import { semanticIssues } from "./semantic.js";
 import { DLT_SPELLINGS, suggestionHint } from "./suggest.js";
 

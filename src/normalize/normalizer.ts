@@ -12,6 +12,7 @@ import {
   PATH_SEPARATOR,
   shortenIdentifier,
 } from "../schema/naming.js";
+import { own } from "../schema/tree.js";
 import type { ColumnSchema, DataType, StoredSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
 import { applyColumnHint, applyTableHints, columnFromHint, hintMap } from "./resource-hints.js";
@@ -23,7 +24,6 @@ import {
   inheritRoot,
   type KeyState,
   type NodeState,
-  own,
   rowFactory,
   sampleDensity,
   type TableState,

@@ -1,7 +1,7 @@
 import type { ColumnHint, ResourceHints, resolveWriteDisposition } from "../core/resource.js";
 import { normalizePath, shortenIdentifier } from "../schema/naming.js";
+import { own, rootTableName } from "../schema/tree.js";
 import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
-import { own, rootOf } from "./table-state.js";
 
 export type ResolvedWriteDisposition = ReturnType<typeof resolveWriteDisposition>;
 
@@ -48,7 +48,7 @@ export function applyTableHints(
     schema.validity_column_names = [...wdObj.validity_column_names];
   } else delete schema.validity_column_names;
   for (const child of Object.values(stored.tables)) {
-    if (child.parent !== undefined && rootOf(stored, child) === schema.name) {
+    if (child.parent !== undefined && rootTableName(stored, child.name) === schema.name) {
       child.write_disposition = schema.write_disposition;
       child.resource = schema.resource;
     }

@@ -2,7 +2,7 @@ import type { ColumnHint } from "../core/resource.js";
 import { SYSTEM_COLUMNS } from "../core/system-names.js";
 import type { ResolvedContract } from "../schema/contract.js";
 import { EVOLVE_ALL } from "../schema/contract.js";
-import type { ColumnSchema, DataType, StoredSchema, TableSchema } from "../schema/types.js";
+import type { ColumnSchema, DataType, TableSchema } from "../schema/types.js";
 
 /** dlt's default: effectively unbounded. */
 export const DEFAULT_MAX_NESTING = 1000;
@@ -133,22 +133,6 @@ export function addSystemColumns(schema: TableSchema, child: boolean): void {
     c[SYSTEM_COLUMNS.loadId] = text(SYSTEM_COLUMNS.loadId);
     c[SYSTEM_COLUMNS.id] = text(SYSTEM_COLUMNS.id);
   }
-}
-
-/** Name of the root table of `table`'s tree. */
-export function rootOf(schema: StoredSchema, table: TableSchema): string {
-  let t = table;
-  for (let i = 0; i < 1000 && t.parent !== undefined; i++) {
-    const p = own(schema.tables, t.parent);
-    if (p === undefined) return t.parent;
-    t = p;
-  }
-  return t.name;
-}
-
-/** Own-property lookup: schema dictionaries are plain objects, and `constructor` is a fine column name. */
-export function own<T>(dict: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(dict, key) ? dict[key] : undefined;
 }
 
 /**

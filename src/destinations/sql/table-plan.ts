@@ -3,6 +3,7 @@ import type { Logger } from "../../core/logger.js";
 import type { MergeStrategy, WriteDispositionName } from "../../core/resource.js";
 import { VALIDITY_COLUMNS } from "../../core/system-names.js";
 import type { PackageTable } from "../../load/package.js";
+import { rootTableName } from "../../schema/tree.js";
 import type { ColumnSchema, StoredSchema, TableSchema } from "../../schema/types.js";
 
 /** How one root table and its child tables are written in one load. */
@@ -27,21 +28,10 @@ export interface TreePlan {
  */
 export function planTrees(schema: StoredSchema, tables: readonly PackageTable[], logger: Logger): TreePlan[] {
   const byName = new Map(tables.map((t) => [t.table, t]));
-  const rootOf = (name: string): string => {
-    let current = schema.tables[name];
-    const seen = new Set<string>();
-    while (current?.parent !== undefined && !seen.has(current.name)) {
-      seen.add(current.name);
-      const next = schema.tables[current.parent];
-      if (next === undefined) break;
-      current = next;
-    }
-    return current?.name ?? name;
-  };
   const roots = new Map<string, PackageTable[]>();
   for (const t of tables) {
     if (schema.tables[t.table] === undefined) continue;
-    const root = rootOf(t.table);
+    const root = rootTableName(schema, t.table);
     const list = roots.get(root) ?? [];
     list.push(t);
     roots.set(root, list);
