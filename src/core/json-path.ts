@@ -3,8 +3,8 @@ import { SluiceError } from "./errors.js";
 /**
  * The JSONPath subset sluice reads — what REST configs use in `data_selector`, `total_path`,
  * `cursor_path`, `next_url_path`, `has_more_path`: `a.b`, `$.a`, `$`, `a.*.b`, `a[*].b`, `a[0]`,
- * `a['odd key']`. A full JSONPath library costs more per page than the whole selection. Parsing lives
- * here, below both config and http, so `validate` compiles every path exactly as a run does.
+ * `a['odd key']`. A full JSONPath library costs more per page than the whole selection. It lives here,
+ * below both config and http, so `validate` compiles every path exactly as a run reads it.
  */
 export type PathSegment = { k: 0; key: string } | { k: 1; index: number } | { k: 2 };
 
@@ -65,4 +65,67 @@ function parse(path: string): PathSegment[] {
     expectKey = false;
   }
   return out;
+}
+
+/** Every value the path matches, in document order. */
+export function findAll(value: unknown, path: string | PathSegment[]): unknown[] {
+  const segments = typeof path === "string" ? compilePath(path) : path;
+  let current: unknown[] = [value];
+  for (const seg of segments) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (v === null || typeof v !== "object") continue;
+      if (seg.k === 0) {
+        if (Array.isArray(v)) continue;
+        const child = (v as Record<string, unknown>)[seg.key];
+        if (child !== undefined) next.push(child);
+      } else if (seg.k === 1) {
+        if (!Array.isArray(v)) continue;
+        const child = v[seg.index < 0 ? v.length + seg.index : seg.index];
+        if (child !== undefined) next.push(child);
+      } else if (Array.isArray(v)) {
+        for (const child of v) next.push(child);
+      } else {
+        for (const key in v) next.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    current = next;
+    if (current.length === 0) break;
+  }
+  return current;
+}
+
+/** The first value the path matches, or undefined. Fast path for plain dotted keys. */
+export function getPath(value: unknown, path: string | PathSegment[]): unknown {
+  const segments = typeof path === "string" ? compilePath(path) : path;
+  let v = value;
+  for (const seg of segments) {
+    if (seg.k === 2) return findAll(value, segments)[0];
+    if (v === null || typeof v !== "object") return undefined;
+    if (seg.k === 0) v = Array.isArray(v) ? undefined : (v as Record<string, unknown>)[seg.key];
+    else v = Array.isArray(v) ? v[seg.index < 0 ? v.length + seg.index : seg.index] : undefined;
+  }
+  return v;
+}
+
+/** Sets `path` (keys only) in `target`, creating objects on the way: for pagination values in POST bodies. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = compilePath(path);
+  let obj: Record<string, unknown> = target;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.k !== 0) throw new JsonPathError(path, "body paths take keys only");
+    if (i === segments.length - 1) {
+      obj[seg.key] = value;
+      return;
+    }
+    const child = obj[seg.key];
+    if (child === null || typeof child !== "object" || Array.isArray(child)) {
+      const fresh: Record<string, unknown> = {};
+      obj[seg.key] = fresh;
+      obj = fresh;
+    } else {
+      obj = child as Record<string, unknown>;
+    }
+  }
 }

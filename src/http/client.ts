@@ -9,6 +9,7 @@ import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
 import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
+import { firstValue } from "./headers.js";
 import { AutoPaginator, createPaginator, type Paginator } from "./paginators/index.js";
 import { PageGuard } from "./paginators/page-guard.js";
 import { RangePaginator } from "./paginators/range.js";
@@ -403,7 +404,7 @@ export class RestClient {
         url: response.url,
         status,
         body: text,
-        contentType: headerString(response.headers["content-type"]),
+        contentType: firstValue(response.headers["content-type"]),
         attempts: attempt,
       });
       if (action === "fail") throw new HttpError("failed by a response action", errorDetails());
@@ -428,7 +429,7 @@ export class RestClient {
       if (status < 200 || status >= 300)
         throw new HttpError(STATUS_CODES[status] ?? "request failed", errorDetails());
       if (notJson) {
-        const declared = /json/i.test(headerString(response.headers["content-type"]) ?? "");
+        const declared = /json/i.test(firstValue(response.headers["content-type"]) ?? "");
         // A body announced as JSON that does not parse was most often cut off on the way.
         const what = declared ? "the body is not valid JSON (cut off or malformed)" : "the body is not JSON";
         throw new HttpError(what, errorDetails(), "HTTP_NOT_JSON");
@@ -513,7 +514,7 @@ export class RestClient {
         status = res.statusCode;
         responseHeaders = res.headers;
         this.rateLimiter?.observe(origin, status, responseHeaders);
-        location = REDIRECTS.has(status) ? headerString(res.headers["location"]) : undefined;
+        location = REDIRECTS.has(status) ? firstValue(res.headers["location"]) : undefined;
         if (location !== undefined) await res.body.dump();
         else text = await readBodyText(res, this.maxResponseBytes);
       } catch (err) {
@@ -591,8 +592,4 @@ function warnStopped(
 function rangeOf(paginator: Paginator): RangePaginator | undefined {
   const p = paginator instanceof AutoPaginator ? paginator.delegate : paginator;
   return p instanceof RangePaginator ? p : undefined;
-}
-
-function headerString(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -9,7 +9,6 @@ export {
 } from "./auth/index.js";
 export { DEFAULT_TIMERS, RestClient } from "./client.js";
 export { AuthError, HttpError } from "./errors.js";
-export { compilePath, findAll, getPath, JsonPathError, setPath } from "./json-path.js";
 export type { Paginator } from "./paginators/index.js";
 export {
   AutoPaginator,

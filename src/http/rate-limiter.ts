@@ -1,11 +1,8 @@
+import { firstValue } from "./headers.js";
 import type { HttpResponse } from "./types.js";
 
 /** Longest pause the limiter imposes on its own, ms: a bogus reset header must not stall a run. */
 const MAX_PAUSE_MS = 60_000;
-
-function first(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
 
 function num(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -55,16 +52,18 @@ export class RateLimiter {
     const now = this.clock.now();
     let pauseSeconds: number | undefined;
     if (status === 429 || status === 503) {
-      const ra = first(headers["retry-after"]);
+      const ra = firstValue(headers["retry-after"]);
       if (ra !== undefined) {
         const n = num(ra);
         const s = n !== undefined ? n : (Date.parse(ra) - now) / 1000;
         if (Number.isFinite(s) && s > 0) pauseSeconds = s;
       }
     }
-    let remaining = num(first(headers["ratelimit-remaining"]) ?? first(headers["x-ratelimit-remaining"]));
-    let reset = num(first(headers["ratelimit-reset"]) ?? first(headers["x-ratelimit-reset"]));
-    const combined = first(headers["ratelimit"]);
+    let remaining = num(
+      firstValue(headers["ratelimit-remaining"]) ?? firstValue(headers["x-ratelimit-remaining"]),
+    );
+    let reset = num(firstValue(headers["ratelimit-reset"]) ?? firstValue(headers["x-ratelimit-reset"]));
+    const combined = firstValue(headers["ratelimit"]);
     if (combined !== undefined) {
       remaining ??= num(/remaining=(\d+)/i.exec(combined)?.[1]);
       reset ??= num(/reset=(\d+)/i.exec(combined)?.[1]);

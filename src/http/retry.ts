@@ -1,3 +1,4 @@
+import { firstValue } from "./headers.js";
 import type { RetryPolicy } from "./types.js";
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -29,7 +30,7 @@ export function mergeRetryPolicy(...layers: Array<Partial<RetryPolicy> | undefin
  * `0`, a past date or garbage mean "no hint" (undefined): the caller falls back to backoff.
  */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  const raw = firstValue(value);
   if (raw === undefined) return undefined;
   const text = raw.trim();
   if (text === "") return undefined;

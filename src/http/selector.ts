@@ -1,6 +1,6 @@
 import { closest } from "../config/suggest.js";
-import type { DataRecord } from "../core/json.js";
-import { compilePath, findAll, type PathSegment } from "./json-path.js";
+import { type DataRecord, isPlainObject } from "../core/json.js";
+import { compilePath, findAll, type PathSegment } from "../core/json-path.js";
 
 /** Keys under which APIs usually put their records (dlt's detector list, plus a few common ones). */
 const RECORD_KEYS = new Set([
@@ -62,12 +62,8 @@ function toRecords(matches: unknown[]): DataRecord[] {
  */
 function asRecords(items: unknown[]): DataRecord[] {
   const n = items.length;
-  if (n === 0 || (isRecord(items[0]) && isRecord(items[n - 1]))) return items as DataRecord[];
-  return items.map((x) => (isRecord(x) ? x : { value: x }));
-}
-
-function isRecord(v: unknown): v is DataRecord {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+  if (n === 0 || (isPlainObject(items[0]) && isPlainObject(items[n - 1]))) return items as DataRecord[];
+  return items.map((x) => (isPlainObject(x) ? x : { value: x }));
 }
 
 /** A selector for a configured `data_selector` path. */
@@ -156,7 +152,7 @@ export function explainSelectorMiss(body: unknown, path: string): SelectorMiss |
       if (current.every((v) => v === null)) return undefined;
       // Stepping into an empty list or over an empty object is an empty page; a key or index that is not
       // there (or a value of the wrong kind) is a path that does not fit this response.
-      if (seg.k !== 0 && current.every((v) => Array.isArray(v) || isRecord(v))) return undefined;
+      if (seg.k !== 0 && current.every((v) => Array.isArray(v) || isPlainObject(v))) return undefined;
       if (seg.k === 0 && current.every((v) => Array.isArray(v) && v.length === 0)) return undefined;
       return describeMiss(body, walked, seg, current);
     }
@@ -181,7 +177,7 @@ function describeMiss(
   there: unknown[],
 ): SelectorMiss {
   const at = segmentsString(walked);
-  const objects = there.filter(isRecord);
+  const objects = there.filter(isPlainObject);
   const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
   const found =
     keys.length > 0

@@ -1,5 +1,5 @@
 import { SluiceError } from "../../core/errors.js";
-import { getPath, setPath } from "../json-path.js";
+import { getPath, setPath } from "../../core/json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
 import { BasePaginator, SeenValues } from "./paginator.js";

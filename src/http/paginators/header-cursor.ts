@@ -1,6 +1,7 @@
+import { headerValue } from "../headers.js";
 import type { PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
-import { BasePaginator, headerValue, SeenValues } from "./paginator.js";
+import { BasePaginator, SeenValues } from "./paginator.js";
 
 /** dlt's `header_cursor`: the next cursor is a response header (`cursor_key`), sent back as `cursor_param`. */
 export class HeaderCursorPaginator extends BasePaginator {

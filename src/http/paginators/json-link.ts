@@ -1,4 +1,4 @@
-import { getPath } from "../json-path.js";
+import { getPath } from "../../core/json-path.js";
 import type { HttpResponse } from "../types.js";
 import { NextUrlPaginator } from "./next-url.js";
 

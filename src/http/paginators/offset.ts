@@ -1,5 +1,5 @@
 import { SluiceError } from "../../core/errors.js";
-import { setPath } from "../json-path.js";
+import { setPath } from "../../core/json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { PaginatorConfig } from "../types.js";
 import { checkValueTarget, RangePaginator } from "./range.js";

@@ -58,11 +58,6 @@ export function isFalsy(value: unknown): boolean {
   );
 }
 
-export function headerValue(headers: HttpResponse["headers"], name: string): string | undefined {
-  const v = headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 /** Longer values are kept as a digest: some cursors are kilobytes of base64 state. */
 const KEEP_VERBATIM_CHARS = 64;
 
