@@ -10,9 +10,9 @@ import { type Authenticator, createAuthenticator, type TokenFetcher } from "./au
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
 import { firstValue } from "./headers.js";
-import { AutoPaginator, createPaginator, type Paginator } from "./paginators/index.js";
+import { createPaginator } from "./paginators/index.js";
 import { PageGuard } from "./paginators/page-guard.js";
-import { RangePaginator } from "./paginators/range.js";
+import type { PagePlan } from "./paginators/paginator.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { cloneRequest, type PreparedRequest, prepareRequest } from "./request.js";
 import { matchResponseAction } from "./response-actions.js";
@@ -62,6 +62,22 @@ interface CallContext {
   signal: AbortSignal | undefined;
   onRetry: PaginateOptions["onRetry"];
   onResponse: PaginateOptions["onResponse"];
+}
+
+/** Pages planned ahead (`PagePlan`) and what fetching them needs from the pagination that planned them. */
+interface PlannedRun {
+  /** The request the plan's values are written into, a copy per page. */
+  template: PreparedRequest;
+  plan: PagePlan;
+  select: RecordSelector;
+  ctx: CallContext;
+  /** Index of the first planned page in the pagination. */
+  firstIndex: number;
+  /** Pages in flight at once. */
+  concurrency: number;
+  log: Logger;
+  /** The pagination's repeated-page guard: planned pages are checked against the pages before them. */
+  guard: PageGuard;
 }
 
 interface SentResponse {
@@ -143,27 +159,18 @@ export class RestClient {
   }
 
   /** Fetches planned pages with up to `concurrency` in flight, yielding them in order. */
-  private async *fetchPlanned(
-    template: PreparedRequest,
-    values: Iterator<number>,
-    range: RangePaginator,
-    select: RecordSelector,
-    ctx: CallContext,
-    firstIndex: number,
-    concurrency: number,
-    log: Logger,
-    guard: PageGuard,
-  ): AsyncGenerator<Page> {
+  private async *fetchPlanned(run: PlannedRun): AsyncGenerator<Page> {
+    const { template, plan, select, ctx, firstIndex, concurrency, log, guard } = run;
     const inflight: Array<Promise<HttpResponse>> = [];
     let exhausted = false;
     const launch = () => {
-      const value = values.next();
+      const value = plan.values.next();
       if (value.done) {
         exhausted = true;
         return;
       }
       const req = cloneRequest(template);
-      range.writeValue(req, value.value);
+      plan.write(req, value.value);
       const p = this.execute(req, ctx);
       // Results we stop waiting for (after an empty page or an error) must not surface as unhandled.
       p.catch(() => undefined);
@@ -181,7 +188,7 @@ export class RestClient {
         return;
       }
       yield { records, response, index: firstIndex + i };
-      if (records.length === 0 && range.stopsOnEmptyPage) {
+      if (records.length === 0 && plan.stopsOnEmptyPage) {
         log.debug("pagination ends: empty page before the total was reached", { pages: firstIndex + i + 1 });
         return;
       }
@@ -275,25 +282,25 @@ export class RestClient {
         log.debug("pagination ends: maximum_pages reached", { pages: index + 1 });
         return;
       }
-      const range = rangeOf(paginator);
-      if ((opts.page_concurrency ?? 1) > 1 && range?.total !== undefined) {
-        const values = range.planRemaining(
-          maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
-        );
-        log.debug(
-          `fetching the remaining pages up to total ${range.total}, ${opts.page_concurrency} at a time`,
-        );
-        yield* this.fetchPlanned(
-          req,
-          values,
-          range,
+      const concurrency = opts.page_concurrency ?? 1;
+      const plan =
+        concurrency > 1
+          ? paginator.planRemaining?.(
+              maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
+            )
+          : undefined;
+      if (plan) {
+        log.debug(`fetching the remaining pages up to total ${plan.total}, ${concurrency} at a time`);
+        yield* this.fetchPlanned({
+          template: req,
+          plan,
           select,
           ctx,
-          index + 1,
-          opts.page_concurrency ?? 1,
+          firstIndex: index + 1,
+          concurrency,
           log,
           guard,
-        );
+        });
         return;
       }
       paginator.next(req);
@@ -587,9 +594,4 @@ function warnStopped(
 ): void {
   const who = resource ? `resource "${resource}": ` : "";
   log.warn(`${who}pagination stopped at page ${page}: ${reason}`, { page, url: maskUrl(url) });
-}
-
-function rangeOf(paginator: Paginator): RangePaginator | undefined {
-  const p = paginator instanceof AutoPaginator ? paginator.delegate : paginator;
-  return p instanceof RangePaginator ? p : undefined;
 }

@@ -4,7 +4,7 @@ import { CursorPaginator } from "./cursor.js";
 import { HeaderLinkPaginator, parseLinkHeader } from "./header-link.js";
 import { JsonLinkPaginator } from "./json-link.js";
 import { PageNumberPaginator } from "./page-number.js";
-import type { Paginator } from "./paginator.js";
+import type { PagePlan, Paginator } from "./paginator.js";
 import { SinglePagePaginator } from "./single-page.js";
 
 const NEXT_URL_KEY = /^(next|next_?url|next_?link|next_?page(_?url|_?link)?|nextpageurl)$/i;
@@ -108,7 +108,7 @@ export function detectPaginator(response: HttpResponse): { paginator: Paginator;
 /** Used when no paginator is configured: decides on the first response, then delegates. */
 export class AutoPaginator implements Paginator {
   readonly type = "auto";
-  delegate: Paginator | undefined;
+  private delegate: Paginator | undefined;
 
   constructor(private readonly onDetect?: (paginatorType: string, reason: string) => void) {}
 
@@ -137,5 +137,9 @@ export class AutoPaginator implements Paginator {
 
   get warning(): string | undefined {
     return this.delegate?.warning;
+  }
+
+  planRemaining(limit: number): PagePlan | undefined {
+    return this.delegate?.planRemaining?.(limit);
   }
 }

@@ -16,6 +16,24 @@ export interface Paginator {
   readonly stopReason: string | undefined;
   /** Set when it stopped for a reason the user should hear about (a next link or cursor seen before). */
   readonly warning: string | undefined;
+  /**
+   * The pages still to come, when a response told how many there are: the client then fetches up to
+   * `limit` of them in parallel (`page_concurrency`) and asks this paginator nothing more. Undefined (or
+   * no method) while the rest is unknown.
+   */
+  planRemaining?(limit: number): PagePlan | undefined;
+}
+
+/** The remaining pages of a pagination whose total is known, fetched in parallel but yielded in order. */
+export interface PagePlan {
+  /** What the response said the total is (for the log line). */
+  readonly total: number;
+  /** Each remaining page's value (an offset, a page number), lazily. */
+  readonly values: Iterator<number>;
+  /** Puts one page's value into that page's own copy of the request. */
+  write(request: PreparedRequest, value: number): void;
+  /** Whether an empty page ends pagination before the total is reached. */
+  readonly stopsOnEmptyPage: boolean;
 }
 
 export abstract class BasePaginator implements Paginator {

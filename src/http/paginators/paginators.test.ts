@@ -338,4 +338,35 @@ describe("auto-detection", () => {
     p.update(resp({ data: [], total_pages: 2 }), rows(1));
     expect(p.hasNext).toBe(false);
   });
+
+  it("plans the remaining pages of the paginator it detected, once the total is known", () => {
+    const p = createPaginator(undefined);
+    expect(p.planRemaining?.(10)).toBeUndefined();
+    p.update(resp({ data: [], total_pages: 4 }), rows(1));
+    const plan = p.planRemaining?.(2);
+    expect(plan?.total).toBe(4);
+    const r = req();
+    const first = plan!.values.next();
+    plan!.write(r, first.value as number);
+    expect([first.value, plan!.values.next().value, plan!.values.next().done]).toEqual([2, 3, true]);
+    expect(r.params.page).toBe(2);
+    expect(p.hasNext).toBe(false);
+  });
+});
+
+describe("planned pages", () => {
+  it("offset: the remaining offsets up to the total, none before a total is known", () => {
+    const p = new OffsetPaginator({ limit: 10 });
+    expect(p.planRemaining(5)).toBeUndefined();
+    p.update(resp({ total: 35 }), rows(10));
+    const plan = p.planRemaining(Number.POSITIVE_INFINITY)!;
+    expect([...{ [Symbol.iterator]: () => plan.values }]).toEqual([10, 20, 30]);
+    expect(plan.stopsOnEmptyPage).toBe(true);
+  });
+
+  it("a paginator that cannot know the rest plans nothing", () => {
+    const p = new CursorPaginator();
+    p.update(resp({ cursors: { next: "c2" } }), rows(1));
+    expect(p.planRemaining).toBeUndefined();
+  });
 });

@@ -2,7 +2,7 @@ import { SluiceError } from "../../core/errors.js";
 import { getPath, setPath } from "../../core/json-path.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
-import { BasePaginator, isFalsy, toNumber } from "./paginator.js";
+import { BasePaginator, isFalsy, type PagePlan, toNumber } from "./paginator.js";
 
 export interface RangeOptions {
   /** What the paginator counts, naming its settings: `offset` → offset_param, offset_body_path, maximum_offset. */
@@ -101,24 +101,29 @@ export abstract class RangePaginator extends BasePaginator {
     this.writeValue(request, this.current);
   }
 
-  /** Puts a page's offset / number into a request (for requests planned ahead). */
-  writeValue(request: PreparedRequest, value: number): void {
+  /** Puts a page's offset / number into a request. */
+  private writeValue(request: PreparedRequest, value: number): void {
     if (this.opts.bodyPath) setPath(jsonBodyObject(request), this.opts.bodyPath, value);
     else request.params[this.param] = value;
   }
 
-  /** Whether an empty page ends pagination (`stop_after_empty_page`). */
-  get stopsOnEmptyPage(): boolean {
-    return this.opts.stopAfterEmptyPage;
+  /** Once a response told the total, every remaining page is known up front. */
+  planRemaining(limit: number): PagePlan | undefined {
+    if (this.total === undefined) return undefined;
+    return {
+      total: this.total,
+      values: this.remainingValues(limit),
+      write: (request, value) => this.writeValue(request, value),
+      stopsOnEmptyPage: this.opts.stopAfterEmptyPage,
+    };
   }
 
   /**
-   * Once a response told the total, every remaining page is known up front: yields their values (at
-   * most `limit` of them, each within total and maximum) and marks the paginator done, so the client
-   * can fetch them in parallel. Lazy: a total of 10^12 (an API that lies, or ignores offset) costs
-   * nothing until pages are asked for, and the repeated-page guard stops it at the first repeat.
+   * The remaining pages' values (at most `limit` of them, each within total and maximum); marks the
+   * paginator done. Lazy: a total of 10^12 (an API that lies, or ignores offset) costs nothing until
+   * pages are asked for, and the repeated-page guard stops it at the first repeat.
    */
-  *planRemaining(limit: number): Generator<number, void, undefined> {
+  private *remainingValues(limit: number): Generator<number, void, undefined> {
     if (!this.hasNext || this.total === undefined) return;
     const total = this.total;
     this.stop(`remaining pages planned from total ${total}`);
