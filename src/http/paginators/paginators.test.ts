@@ -9,6 +9,7 @@ import { createPaginator } from "./index.js";
 import { JsonLinkPaginator } from "./json-link.js";
 import { OffsetPaginator } from "./offset.js";
 import { PageNumberPaginator } from "./page-number.js";
+import type { Paginator } from "./paginator.js";
 
 function resp(
   body: unknown,
@@ -365,7 +366,7 @@ describe("planned pages", () => {
   });
 
   it("a paginator that cannot know the rest plans nothing", () => {
-    const p = new CursorPaginator();
+    const p: Paginator = new CursorPaginator();
     p.update(resp({ cursors: { next: "c2" } }), rows(1));
     expect(p.planRemaining).toBeUndefined();
   });
