@@ -44,6 +44,49 @@ function checkMode(mode: string, where: string): void {
 
 export type ContractEntity = "tables" | "columns" | "data_type";
 
+/** A change that a record's data would make to the schema, as a contract judges (and an error names) it. */
+export interface SchemaChange {
+  resource: string;
+  table: string;
+  /** The new column (`columns`) or the column whose type the value does not fit (`data_type`). */
+  column?: string;
+  entity: ContractEntity;
+  /** Type of the new column or of the value. */
+  dataType?: string;
+  /** `data_type`: the type of the column the value does not fit. */
+  existingType?: string;
+}
+
+/** What becomes of a record that would make a change: it is made, or the record or the value is dropped. */
+export type ContractVerdict = "evolve" | "discard_row" | "discard_value";
+
+/**
+ * The mode that governs a change to a table, as in dlt: `tables` governs every new table, while `columns`
+ * and `data_type` govern only tables that had data before this run (a table's first run evolves freely).
+ */
+export function governingMode(
+  contract: ResolvedContract,
+  entity: ContractEntity,
+  tableHadData: boolean,
+): ContractMode {
+  return entity === "tables" || tableHadData ? contract[entity] : "evolve";
+}
+
+/**
+ * The contract decision, made the same way for every kind of change: `freeze` throws SchemaContractError,
+ * any other mode is the verdict. A refused change must leave nothing behind, so callers decide before
+ * they record anything (a name claim, a column, a table).
+ */
+export function decideChange(
+  contract: ResolvedContract,
+  tableHadData: boolean,
+  change: SchemaChange,
+): ContractVerdict {
+  const mode = governingMode(contract, change.entity, tableHadData);
+  if (mode === "freeze") throw new SchemaContractError(change);
+  return mode;
+}
+
 /** Data broke a frozen schema contract. Names the resource, table, column and value type, and the fix. */
 export class SchemaContractError extends SluiceError {
   readonly resource: string;
@@ -52,14 +95,7 @@ export class SchemaContractError extends SluiceError {
   readonly entity: ContractEntity;
   readonly dataType: string | undefined;
 
-  constructor(details: {
-    resource: string;
-    table: string;
-    column?: string;
-    entity: ContractEntity;
-    dataType?: string;
-    existingType?: string;
-  }) {
+  constructor(details: SchemaChange) {
     const { resource, table, column, entity, dataType, existingType } = details;
     let what: string;
     if (entity === "tables") what = `would create new table "${table}"`;
