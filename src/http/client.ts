@@ -10,19 +10,15 @@ import { type Authenticator, createAuthenticator, type TokenFetcher } from "./au
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
 import { firstValue } from "./headers.js";
+import { type ResponseOutcome, type RetryRules, requestRules, tokenRequestRules } from "./next-step.js";
 import { createPaginator } from "./paginators/index.js";
 import { PageGuard } from "./paginators/page-guard.js";
 import type { PagePlan } from "./paginators/paginator.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { cloneRequest, type PreparedRequest, prepareRequest } from "./request.js";
 import { matchResponseAction } from "./response-actions.js";
-import {
-  isRetryableNetworkError,
-  mergeRetryPolicy,
-  networkErrorCode,
-  parseRetryAfter,
-  retryDelayMs,
-} from "./retry.js";
+import { mergeRetryPolicy, networkErrorCode } from "./retry.js";
+import { retrying } from "./retry-loop.js";
 import { compileSelector, detectRecordPath, type RecordSelector } from "./selector.js";
 import { Semaphore } from "./semaphore.js";
 import type {
@@ -53,7 +49,7 @@ export const DEFAULT_TIMERS: HttpTimers = {
 };
 
 interface CallContext {
-  policy: RetryPolicy;
+  rules: RetryRules;
   auth: Authenticator | undefined;
   /** The only origin credentials are sent to. */
   trustedOrigin: string;
@@ -86,6 +82,11 @@ interface SentResponse {
   sentAuthorization: string | undefined;
   authenticated: boolean;
 }
+
+/** An attempt's outcome, with what the client needs besides the decision: the response and its credentials. */
+type Attempted =
+  | (ResponseOutcome & { response: HttpResponse; sentAuthorization: string | undefined })
+  | { error: unknown };
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -330,7 +331,7 @@ export class RestClient {
       }
     }
     return {
-      policy: mergeRetryPolicy(this.retry, opts.retry),
+      rules: requestRules(mergeRetryPolicy(this.retry, opts.retry)),
       auth,
       // Without a usable base_url (absolute endpoint paths only), the endpoint's own origin is the API's.
       trustedOrigin: this.origin || originOf(first.url),
@@ -342,125 +343,147 @@ export class RestClient {
     };
   }
 
-  /** Token requests use the same pool and timeouts; a 5xx or reset from the token endpoint is retried once. */
+  /** Token requests use the same pool, timeouts and retry loop, under the token request's rules. */
   private readonly fetchToken: TokenFetcher = async (url, form, headers) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await undiciRequest(url, {
-          dispatcher: this.agent,
-          method: "POST",
-          headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
-          body: form,
-        });
-        const text = await readBodyText(res, this.maxResponseBytes);
-        if (res.statusCode >= 500 && attempt < 2) {
-          await this.timers.sleep(
-            retryDelayMs(1, mergeRetryPolicy(this.retry), undefined, this.timers.random),
-          );
-          continue;
-        }
-        return { status: res.statusCode, text };
-      } catch (err) {
-        if (attempt < 2 && isRetryableNetworkError(err)) continue;
-        throw err;
-      }
-    }
+    const { result } = await retrying({
+      rules: tokenRequestRules(mergeRetryPolicy(this.retry)),
+      timers: this.timers,
+      run: () => this.postToken(url, form, headers),
+      wait: (_result, _attempt, delayMs) => (delayMs > 0 ? this.timers.sleep(delayMs) : Promise.resolve()),
+    });
+    if ("error" in result) throw result.error;
+    return result;
   };
 
-  private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
-    const { policy } = ctx;
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      let sent: SentResponse;
-      try {
-        sent = await this.send(req, ctx);
-      } catch (err) {
-        if (ctx.signal?.aborted || err instanceof SluiceError) throw err;
-        const url = withParams(req.url, req.params);
-        const code = networkErrorCode(err) ?? (err as Error).name;
-        if (isRetryableNetworkError(err) && attempt <= policy.max_retries) {
-          await this.backoff(ctx, req.method, url, attempt, undefined, code);
-          continue;
-        }
-        throw new HttpError(
-          `request failed (${code}: ${(err as Error).message})`,
-          { resource: ctx.resource, method: req.method, url, attempts: attempt, cause: err },
-          "HTTP_CONNECTION",
-        );
-      }
-      const { response } = sent;
-      const status = response.status;
-      const text = response.text ?? "";
-      let notJson = false;
-      if (text.length > 0) {
-        try {
-          // A UTF-8 byte-order mark is legal in a body but not in JSON.parse's input.
-          response.body = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-        } catch {
-          notJson = true;
-        }
-      }
-      const action = matchResponseAction(ctx.actions, response);
-      if (action === "ignore") {
-        response.ignored = true;
-        return response;
-      }
-      const errorDetails = () => ({
-        resource: ctx.resource,
-        method: req.method,
-        url: response.url,
-        status,
-        body: text,
-        contentType: firstValue(response.headers["content-type"]),
-        attempts: attempt,
+  private async postToken(
+    url: string,
+    form: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string } | { error: unknown }> {
+    try {
+      const res = await undiciRequest(url, {
+        dispatcher: this.agent,
+        method: "POST",
+        headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
+        body: form,
       });
-      if (action === "fail") throw new HttpError("failed by a response action", errorDetails());
-      if (status === 401 && sent.authenticated && ctx.auth?.refresh && !refreshed) {
-        refreshed = true;
-        if (await ctx.auth.refresh(sent.sentAuthorization)) {
-          this.logger.info("401 Unauthorized: credentials refreshed, retrying once", {
-            url: maskUrl(response.url),
-          });
-          attempt--;
-          continue;
-        }
-      }
-      if (
-        (action === "retry" || policy.retry_on_status_codes.includes(status)) &&
-        attempt <= policy.max_retries
-      ) {
-        const hint = parseRetryAfter(response.headers["retry-after"], this.timers.now());
-        await this.backoff(ctx, req.method, response.url, attempt, hint, status);
-        continue;
-      }
-      if (status < 200 || status >= 300)
-        throw new HttpError(STATUS_CODES[status] ?? "request failed", errorDetails());
-      if (notJson) {
-        const declared = /json/i.test(firstValue(response.headers["content-type"]) ?? "");
-        // A body announced as JSON that does not parse was most often cut off on the way.
-        const what = declared ? "the body is not valid JSON (cut off or malformed)" : "the body is not JSON";
-        throw new HttpError(what, errorDetails(), "HTTP_NOT_JSON");
-      }
+      return { status: res.statusCode, text: await readBodyText(res, this.maxResponseBytes) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  /** One logical request: attempts, as the retry loop decides, then the response or the error it settled on. */
+  private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
+    const { result, step, attempts } = await retrying({
+      rules: ctx.rules,
+      timers: this.timers,
+      run: () => this.attempt(req, ctx),
+      refresh: (result) => this.refreshAuth(ctx, result),
+      wait: (result, attempt, delayMs) => this.backoff(ctx, req, result, attempt, delayMs),
+    });
+    if ("error" in result) {
+      const err = result.error as Error;
+      throw new HttpError(
+        `request failed (${networkErrorCode(err) ?? err.name}: ${err.message})`,
+        {
+          resource: ctx.resource,
+          method: req.method,
+          url: withParams(req.url, req.params),
+          attempts,
+          cause: err,
+        },
+        "HTTP_CONNECTION",
+      );
+    }
+    const { response } = result;
+    if (step.step === "ignore") {
+      response.ignored = true;
+      return response;
+    }
+    if (step.step === "accept") {
       // The parsed body is what callers use; dropping the text halves what a page keeps alive.
       response.text = undefined;
       return response;
     }
+    const details = {
+      resource: ctx.resource,
+      method: req.method,
+      url: response.url,
+      status: response.status,
+      body: response.text ?? "",
+      contentType: firstValue(response.headers["content-type"]),
+      attempts,
+    };
+    if (step.reason === "action") throw new HttpError("failed by a response action", details);
+    if (step.reason === "not-json") {
+      // A body announced as JSON that does not parse was most often cut off on the way.
+      const what = /json/i.test(details.contentType ?? "")
+        ? "the body is not valid JSON (cut off or malformed)"
+        : "the body is not JSON";
+      throw new HttpError(what, details, "HTTP_NOT_JSON");
+    }
+    throw new HttpError(STATUS_CODES[response.status] ?? "request failed", details);
+  }
+
+  /** One attempt, its body parsed and matched against the response actions; a transport error is an outcome too. */
+  private async attempt(req: PreparedRequest, ctx: CallContext): Promise<Attempted> {
+    let sent: SentResponse;
+    try {
+      sent = await this.send(req, ctx);
+    } catch (error) {
+      if (ctx.signal?.aborted || error instanceof SluiceError) throw error;
+      return { error };
+    }
+    const { response } = sent;
+    const text = response.text ?? "";
+    let notJson = false;
+    if (text.length > 0) {
+      try {
+        // A UTF-8 byte-order mark is legal in a body but not in JSON.parse's input.
+        response.body = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      } catch {
+        notJson = true;
+      }
+    }
+    return {
+      status: response.status,
+      retryAfter: response.headers["retry-after"],
+      action: matchResponseAction(ctx.actions, response),
+      notJson,
+      refreshable: sent.authenticated && ctx.auth?.refresh !== undefined,
+      response,
+      sentAuthorization: sent.sentAuthorization,
+    };
+  }
+
+  private async refreshAuth(ctx: CallContext, result: Attempted): Promise<boolean> {
+    if ("error" in result || !ctx.auth?.refresh) return false;
+    const renewed = await ctx.auth.refresh(result.sentAuthorization);
+    if (renewed)
+      this.logger.info("401 Unauthorized: credentials refreshed, retrying once", {
+        url: maskUrl(result.response.url),
+      });
+    return renewed;
   }
 
   private async backoff(
     ctx: CallContext,
-    method: string,
-    url: string,
+    req: PreparedRequest,
+    result: Attempted,
     attempt: number,
-    retryAfterSeconds: number | undefined,
-    cause: number | string,
+    waitMs: number,
   ): Promise<void> {
-    const waitMs = retryDelayMs(attempt, ctx.policy, retryAfterSeconds, this.timers.random);
+    const failed = "error" in result;
+    const url = failed ? withParams(req.url, req.params) : result.response.url;
+    const cause = failed
+      ? (networkErrorCode(result.error) ?? (result.error as Error).name)
+      : result.response.status;
     this.logger.warn(
-      `${method} ${maskUrl(url)} → ${cause}: retry ${attempt}/${ctx.policy.max_retries} in ${(waitMs / 1000).toFixed(1)}s`,
+      `${req.method} ${maskUrl(url)} → ${cause}: retry ${attempt}/${ctx.rules.policy.max_retries} in ${(waitMs / 1000).toFixed(1)}s`,
       ctx.resource ? { resource: ctx.resource } : undefined,
     );
-    ctx.onRetry?.({ attempt, ...(typeof cause === "number" ? { status: cause } : {}), delayMs: waitMs });
+    ctx.onRetry?.({ attempt, ...(failed ? {} : { status: cause as number }), delayMs: waitMs });
     await this.timers.sleep(waitMs, ctx.signal);
   }
 
