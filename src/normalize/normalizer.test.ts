@@ -540,6 +540,34 @@ describe("schema contracts", () => {
   });
 });
 
+describe("undo of a dropped record", () => {
+  it("takes back a new child table with its field claim, so the next record claims the field again", () => {
+    const base = establishedSchema();
+    const { feed, n, out } = setup({ schema_contract: { columns: "discard_row" } }, base);
+    // `fresh` opens a new child table; then an item of the established `tags` table adds a column.
+    expect(feed({ id: 2, fresh: [1], tags: [{ brandNew: 1 }] })).toEqual([false]);
+    expect(n.schema().tables.items__fresh).toBeUndefined();
+    expect(feed({ id: 3, fresh: [1] })).toEqual([true]);
+    expect(n.schema().tables.items!.source_names!.fresh).toBe(JSON.stringify(["fresh"]));
+    // Another key normalizing to the same name gets its own table, as in a run without the dropped record.
+    expect(feed({ id: 4, Fresh: [2] })).toEqual([true]);
+    expect(out.of("items__fresh").map((r) => r.value)).toEqual([1]);
+    expect(out.of("items__fresh_1").map((r) => r.value)).toEqual([2]);
+  });
+
+  it("leaves no name claimed for a refused column, variant or table", () => {
+    const base = establishedSchema();
+    const { feed, n } = setup(
+      { schema_contract: { columns: "discard_value", data_type: "discard_value", tables: "discard_value" } },
+      base,
+    );
+    const claims = () => n.schema().tables.items!.source_names;
+    const before = claims();
+    expect(feed({ id: "x", extra: 1, other: [1] })).toEqual([true]);
+    expect(claims()).toEqual(before);
+  });
+});
+
 describe("schema versions", () => {
   it("bumps the version once per changed snapshot and keeps a stable content hash", () => {
     const { n, feed } = setup();

@@ -27,6 +27,13 @@ export function hintMap(hints: ResourceHints, maxLength: number): Map<string, Co
   return map;
 }
 
+/** The primary key's columns, in hint order. */
+export function primaryKeyColumns(hints: ReadonlyMap<string, ColumnHint>): string[] {
+  const columns: string[] = [];
+  for (const [name, h] of hints) if (h.primary_key === true) columns.push(name);
+  return columns;
+}
+
 /** Writes a resource's table-level hints onto its root table and the child tables under it. */
 export function applyTableHints(
   stored: StoredSchema,

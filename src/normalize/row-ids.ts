@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { recordToJson } from "../core/record-json.js";
+import { isSystemColumn } from "../core/system-names.js";
+import type { ResolvedWriteDisposition } from "./resource-hints.js";
 
 /**
  * Row ids. Root rows of append/replace tables get a random id: a per-normalizer random prefix (80 bits)
@@ -15,6 +17,21 @@ export class RootIdGenerator {
   next(): string {
     return this.prefix + (this.counter++).toString(36);
   }
+
+  /** The id of a filled root row; a merge row missing a key value gets a random one. */
+  forRow(mode: IdMode, row: Record<string, unknown>, primaryKey: readonly string[]): string {
+    if (mode === "random") return this.next();
+    if (mode === "primary_key") return primaryKeyId(row, primaryKey) ?? this.next();
+    return contentId(row);
+  }
+}
+
+/** How root rows get `_sluice_id`: random, from the primary key (merge), or from the content (scd2). */
+export type IdMode = "random" | "primary_key" | "content";
+
+export function rootIdMode(wd: ResolvedWriteDisposition, primaryKey: readonly string[]): IdMode {
+  if (wd.strategy === "scd2") return "content";
+  return wd.disposition === "merge" && primaryKey.length > 0 ? "primary_key" : "random";
 }
 
 export function childRowId(parentId: string, field: string, index: number): string {
@@ -61,7 +78,7 @@ export function primaryKeyId(row: Record<string, unknown>, pk: readonly string[]
  */
 export function contentId(row: Record<string, unknown>): string {
   const keys = Object.keys(row)
-    .filter((k) => row[k] !== undefined && !k.startsWith("_sluice_"))
+    .filter((k) => row[k] !== undefined && !isSystemColumn(k))
     .sort();
   let s = "";
   for (const k of keys) s += `${k}\u001e${recordToJson(row[k])}\u001f`;

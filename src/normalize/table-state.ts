@@ -2,13 +2,12 @@ import type { ColumnHint } from "../core/resource.js";
 import { SYSTEM_COLUMNS } from "../core/system-names.js";
 import type { ResolvedContract } from "../schema/contract.js";
 import { EVOLVE_ALL } from "../schema/contract.js";
+import { joinPath, normalizeIdentifier, shortenIdentifier } from "../schema/naming.js";
 import type { ColumnSchema, DataType, TableSchema } from "../schema/types.js";
+import type { IdMode } from "./row-ids.js";
 
 /** dlt's default: effectively unbounded. */
 export const DEFAULT_MAX_NESTING = 1000;
-
-/** How root rows get `_sluice_id`: random, from the primary key (merge), or from the content (scd2). */
-export type IdMode = "random" | "primary_key" | "content";
 
 /** Runtime view of one table: its schema plus caches for the per-record path. */
 export interface TableState {
@@ -62,19 +61,22 @@ export interface KeyState {
   readonly ident: string;
   /** Normalized candidate name (before collision suffixes). */
   readonly candidate: string;
-  /** Resolved column name (lazily claimed). */
-  name: string | undefined;
+  /** The key's column (its name claimed in the table's namespace). */
   column: ColumnSchema | undefined;
   variants: Partial<Record<DataType, ColumnSchema>> | undefined;
   /** Nested object below this key, flattened. */
   child: NodeState | undefined;
-  /** Child table for lists under this key. */
-  list: TableState | undefined;
-  /** Child-table field name (claimed lazily in the table's namespace). */
-  field: string | undefined;
-  /** Cached `isJsonTarget` answer, valid while `jsonGen` equals the normalizer's generation. */
+  /** Where lists under this key go. */
+  list: ChildList | undefined;
+  /** Cached "stored whole as json" answer, valid while `jsonGen` equals the schema's cache generation. */
   json: boolean;
   jsonGen: number;
+}
+
+/** The child table of a key's lists, and the field name (claimed in the parent's namespace) in row ids. */
+export interface ChildList {
+  readonly table: TableState;
+  readonly field: string;
 }
 
 export function createTableState(
@@ -114,6 +116,37 @@ export function createTableState(
   return state;
 }
 
+/** The state of a key first seen at `node`, registered there. */
+export function createKeyState(node: NodeState, key: string, maxLength: number): KeyState {
+  const ks: KeyState = {
+    key,
+    node,
+    ident: JSON.stringify([...node.path, key]),
+    candidate: shortenIdentifier(joinPath(node.prefix, normalizeIdentifier(key)), maxLength),
+    column: undefined,
+    variants: undefined,
+    child: undefined,
+    list: undefined,
+    json: false,
+    jsonGen: -1,
+  };
+  node.keys.set(key, ks);
+  return ks;
+}
+
+/** The node of a nested object under `ks`, flattened into the same table with the key as prefix. */
+export function createChildNode(ks: KeyState): NodeState {
+  const node = ks.node;
+  return {
+    table: node.table,
+    path: [...node.path, ks.key],
+    prefix: joinPath(node.prefix, normalizeIdentifier(ks.key)),
+    level: node.level + 1,
+    keys: new Map(),
+    order: [],
+  };
+}
+
 export function inheritRoot(t: TableState, root: TableState): void {
   t.contract = root.contract;
   t.maxNesting = root.maxNesting;
@@ -148,6 +181,14 @@ export function rowFactory(schema: TableSchema): () => Record<string, unknown> {
     .map((name) => `${JSON.stringify(name)}: undefined`)
     .join(", ");
   return new Function(`return { ${slots} };`) as () => Record<string, unknown>;
+}
+
+/** An empty row of `table`: pre-shaped while the table's rows are dense, a plain object otherwise. */
+export function newRow(table: TableState): Record<string, unknown> {
+  if (!table.dense) return {};
+  let factory = table.newRow;
+  if (factory === undefined) factory = table.newRow = rowFactory(table.schema);
+  return factory();
 }
 
 /** Every 256th row of a table: dense if it fills at least 80 % of the table's columns. */
