@@ -53,8 +53,13 @@ export {
   type FilesystemDestinationOptions,
   filesystemDestination,
 } from "./destinations/filesystem/index.js";
-export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/index.js";
 export { type PostgresDestinationOptions, postgresDestination } from "./destinations/postgres/index.js";
+export type {
+  DestinationPlace,
+  DestinationRecord,
+  DestinationRegistration,
+} from "./destinations/registration.js";
+export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/registry.js";
 export type {
   AuthConfig,
   ClientOptions,

@@ -1,12 +1,9 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../core/logger.js";
+import { reopenDestination } from "../destinations/registry.js";
 import { defaultPipelinesDir, type Pipeline, pipeline } from "../pipeline/index.js";
-import {
-  destinationFromRecord,
-  readDestinationRecord,
-  recordedPostgresDestination,
-} from "./destination-flags.js";
+import { destinationOptions, readDestinationRecord } from "./destination-flags.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./report-error.js";
 
@@ -27,16 +24,13 @@ export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, lo
       `No pipeline named "${name}" in ${dir}`,
       "run it first (`sluice run <config> --pipeline <name>`), or pass the --pipelines-dir it ran with",
     );
-  const record = readDestinationRecord(workingDir) ?? {
-    name: "duckdb",
-    path: resolve(io.cwd, `${name}.duckdb`),
-  };
-  // PostgreSQL: the server and user the run used, the password looked up where the run looked, when a
-  // connection is made (`trace` needs none, so it works without the password).
-  const destination =
-    lookup.credentials === undefined && record.postgres !== undefined
-      ? recordedPostgresDestination(record.postgres, name, io.env, io.cwd)
-      : destinationFromRecord(record, lookup.credentials);
+  // A pipeline no `sluice run` recorded loaded into the default destination.
+  const record = readDestinationRecord(workingDir) ?? { name: "duckdb" };
+  const destination = reopenDestination(record, destinationOptions({ credentials: lookup.credentials }), {
+    pipelineName: name,
+    cwd: io.cwd,
+    env: io.env,
+  });
   return pipeline({
     pipeline_name: name,
     pipelines_dir: dir,

@@ -58,7 +58,11 @@ ${EXIT_CODES}`,
     .option("--full-refresh", "drop the dataset's tables and the pipeline state first")
     .option("--resources <names>", "only these resources, comma-separated (their parents run too)")
     .option("--credentials <value>", "destination credentials: a postgres URL or a DuckDB file path")
-    .option("--bucket-url <url>", "filesystem destination: folder or file:// URL to write to")
+    .option(
+      "--bucket-url <url>",
+      "filesystem destination: folder or file:// URL to write to (else $DESTINATION__FILESYSTEM__BUCKET_URL)",
+    )
+    .option("--file-format <format>", "filesystem destination: parquet (default) or jsonl")
     .addHelpText(
       "after",
       `
@@ -66,7 +70,7 @@ Examples:
   $ sluice run examples/analytics.json
   $ sluice run github.yaml --pipeline gh --dataset raw --resources issues,comments
   $ sluice run github.yaml --destination postgres --credentials postgresql://me@localhost/db
-  $ sluice run github.yaml --destination filesystem --bucket-url ./out
+  $ sluice run github.yaml --destination filesystem --bucket-url ./out --file-format jsonl
   $ sluice run github.yaml --full-refresh --log-format json
 ${EXIT_CODES}`,
     )

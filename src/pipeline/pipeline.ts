@@ -5,7 +5,7 @@ import type { JsonObject } from "../core/json.js";
 import { type Logger, silentLogger } from "../core/logger.js";
 import type { NdjsonWriterOptions } from "../core/ndjson-files.js";
 import { type Resource, resolveWriteDisposition, type Source } from "../core/resource.js";
-import { type DestinationOptions, resolveDestination } from "../destinations/index.js";
+import { type DestinationOptions, resolveDestination } from "../destinations/registry.js";
 import type { Destination, DestinationClient, DestinationContext } from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
 import type { LoadPackage, PipelineState } from "../load/package.js";

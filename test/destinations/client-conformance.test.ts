@@ -3,8 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SluiceError } from "../../src/core/errors.js";
-import { filesystemDestination } from "../../src/destinations/filesystem/filesystem-destination.js";
-import { postgresDestination } from "../../src/destinations/postgres/postgres-destination.js";
 import type { DestinationClient } from "../../src/destinations/types.js";
 import type { LoadPackage } from "../../src/load/package.js";
 import type { TableSchema } from "../../src/schema/types.js";
@@ -19,7 +17,12 @@ import {
   type TableRows,
   writePackage,
 } from "./helpers/destination-packages.js";
-import { contextFor, type DestinationTarget, openClient } from "./helpers/destination-targets.js";
+import {
+  CONFORMANCE_TARGETS,
+  contextFor,
+  makeDestination,
+  openClient,
+} from "./helpers/destination-targets.js";
 
 /**
  * The destination contract, held the same way for every destination: hand-made load packages (NDJSON files
@@ -28,41 +31,21 @@ import { contextFor, type DestinationTarget, openClient } from "./helpers/destin
 const work = mkdtempSync(join(tmpdir(), "sluice-dest-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const targets: DestinationTarget[] = [
-  {
-    name: "postgres",
-    make: () => postgresDestination({ credentials: testPgUrl() }),
-    merge: true,
-    transactional: true,
-  },
-  {
-    name: "filesystem (parquet)",
-    make: () => filesystemDestination({ bucketUrl: join(work, "bucket") }),
-    merge: false,
-    transactional: false,
-  },
-  {
-    name: "filesystem (jsonl)",
-    make: () => filesystemDestination({ bucketUrl: `file://${join(work, "bucket-jsonl")}`, format: "jsonl" }),
-    merge: false,
-    transactional: false,
-  },
-];
-
 let loadSeq = 0;
 function nextLoadId(): string {
   loadSeq++;
   return `${1_763_000_000 + loadSeq}.${String(loadSeq).padStart(6, "0")}`;
 }
 
-describe.each(targets)("destination contract: $name", (target) => {
+describe.each(CONFORMANCE_TARGETS)("destination contract: $label", (target) => {
   let client: DestinationClient;
   const dataset = uniqueDataset("conf");
   const pipelineName = "conf_pipe";
   let stateVersion = 0;
+  const make = () => makeDestination(target, work, testPgUrl);
 
   beforeAll(async () => {
-    ({ client } = await openClient(target, contextFor(pipelineName, dataset, join(work, "wd"))));
+    client = await openClient(make(), contextFor(pipelineName, dataset, join(work, "wd")));
   });
   afterAll(async () => {
     await client?.dropTables([], { all: true });
@@ -258,8 +241,7 @@ describe.each(targets)("destination contract: $name", (target) => {
 
   if (target.name === "postgres") {
     it("refuses a dataset name PostgreSQL would truncate", async () => {
-      const err = await target
-        .make()
+      const err = await make()
         .connect(contextFor(pipelineName, `d${"x".repeat(63)}`, work))
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SluiceError);
@@ -292,7 +274,7 @@ describe.each(targets)("destination contract: $name", (target) => {
 
   if (!target.merge) {
     it("refuses merge clearly instead of appending", async () => {
-      expect(target.make().capabilities.mergeStrategies).toEqual([]);
+      expect(make().capabilities.mergeStrategies).toEqual([]);
       const t = rootTable(
         "mrg",
         { id: { data_type: "bigint", primary_key: true } },

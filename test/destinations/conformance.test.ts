@@ -9,14 +9,14 @@ import { memoryLogger } from "../../src/core/logger.js";
 import { type ResourceHints, resource } from "../../src/core/resource.js";
 import { type Pipeline, pipeline } from "../../src/pipeline/index.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
-import { CONFORMANCE_TARGETS } from "./helpers/conformance-targets.js";
 import { plainRows, type Row } from "./helpers/destination-packages.js";
+import { CONFORMANCE_TARGETS } from "./helpers/destination-targets.js";
 
 /**
  * One suite, every destination: the same sources through the public `pipeline(...)`, read back through
  * each destination's own client. What differs is declared (filesystem cannot merge and must say so).
  */
-describe.each(CONFORMANCE_TARGETS)("conformance: $name", (target) => {
+describe.each(CONFORMANCE_TARGETS)("conformance: $label", (target) => {
   let dir: string;
   let dataset: string;
   let pipelineName: string;
@@ -206,7 +206,7 @@ describe.each(CONFORMANCE_TARGETS)("conformance: $name", (target) => {
           cwd: process.cwd(),
           env: {
             ...process.env,
-            CONF_TARGET: target.name,
+            CONF_TARGET: target.label,
             CONF_DIR: dir,
             CONF_DATASET: dataset,
             CONF_EVENTS: String(perRun),

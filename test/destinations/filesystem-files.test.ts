@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
 import { filesystemDestination } from "../../src/destinations/filesystem/filesystem-destination.js";
-import { filesystemFromOptions } from "../../src/destinations/filesystem/index.js";
+import { resolveDestination } from "../../src/destinations/registry.js";
 import { rootTable, schemaOf, stateOf, writePackage } from "./helpers/destination-packages.js";
 import { contextFor } from "./helpers/destination-targets.js";
 
@@ -131,18 +131,22 @@ describe("filesystem destination files", () => {
   });
 
   it("is chosen by name with --bucket-url, and says what is missing without one", () => {
-    expect(filesystemFromOptions({ bucket_url: join(work, "x"), format: "jsonl" }).name).toBe("filesystem");
+    expect(resolveDestination("filesystem", { bucket_url: join(work, "x"), format: "jsonl" }).name).toBe(
+      "filesystem",
+    );
     const previous = process.env["DESTINATION__FILESYSTEM__BUCKET_URL"];
     delete process.env["DESTINATION__FILESYSTEM__BUCKET_URL"];
     try {
-      expect(() => filesystemFromOptions({})).toThrow(/bucket_url/);
+      expect(() => resolveDestination("filesystem", {})).toThrow(/bucket_url/);
     } finally {
       if (previous !== undefined) process.env["DESTINATION__FILESYSTEM__BUCKET_URL"] = previous;
     }
     expect(() =>
-      filesystemFromOptions({ bucket_url: "s3://bucket/x" }).describeLocation(contextFor("p", "d", work)),
+      resolveDestination("filesystem", { bucket_url: "s3://bucket/x" }).describeLocation(
+        contextFor("p", "d", work),
+      ),
     ).toThrow(/only local directories/);
-    expect(() => filesystemFromOptions({ bucket_url: work, format: "csv" })).toThrow(
+    expect(() => resolveDestination("filesystem", { bucket_url: work, format: "csv" })).toThrow(
       /Unknown filesystem format "csv"/,
     );
     expect(existsSync(work)).toBe(true);

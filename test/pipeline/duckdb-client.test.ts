@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.js";
 import { resource } from "../../src/core/resource.js";
-import { resolveDestination } from "../../src/destinations/index.js";
+import { resolveDestination } from "../../src/destinations/registry.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
 let sb: PipelineSandbox;

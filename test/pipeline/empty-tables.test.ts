@@ -7,7 +7,7 @@ import { memoryLogger } from "../../src/core/logger.js";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
 import { type Pipeline, pipeline } from "../../src/pipeline/index.js";
 import { restApiSource } from "../../src/sources/rest_api/index.js";
-import { CONFORMANCE_TARGETS } from "../destinations/helpers/conformance-targets.js";
+import { CONFORMANCE_TARGETS } from "../destinations/helpers/destination-targets.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
 import { type SourceServer, startSourceServer } from "../support/source-server.js";
 

@@ -6,8 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_TYPES } from "../../src/core/resource.js";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
-import { DUCKDB_MAX_IDENTIFIER_LENGTH } from "../../src/destinations/duckdb/duckdb-sql.js";
-import { PG_MAX_IDENTIFIER_LENGTH } from "../../src/destinations/postgres/postgres-sql.js";
+import { DUCKDB_MAX_IDENTIFIER_LENGTH } from "../../src/destinations/duckdb/duckdb-dialect.js";
+import { PG_MAX_IDENTIFIER_LENGTH } from "../../src/destinations/postgres/postgres-dialect.js";
 import { pipeline } from "../../src/pipeline/index.js";
 import { inferStringType } from "../../src/schema/infer.js";
 import {

@@ -1,18 +1,12 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
+import { destinationForRun } from "../../destinations/registry.js";
 import { defaultPipelinesDir, type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
 import { releaseOwnRunLock } from "../../pipeline/run-lock.js";
 import { restApiSource } from "../../sources/rest_api/index.js";
 import { configStem, readConfigInput } from "../config-input.js";
-import {
-  type DestinationRecord,
-  destinationFromRecord,
-  destinationRecordFromFlags,
-  resolvePostgresRun,
-  writeDestinationRecord,
-} from "../destination-flags.js";
+import { destinationOptions, writeDestinationRecord } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { instrumentSource } from "../instrument-source.js";
@@ -33,6 +27,7 @@ export interface RunFlags {
   resources?: string;
   credentials?: string;
   bucketUrl?: string;
+  fileFormat?: string;
 }
 
 /**
@@ -50,21 +45,11 @@ export async function runCommand(
   const input = await readConfigInput(configPath, io);
   const block = input.kind === "config" ? input.config.pipeline : undefined;
   const pipelineName = flags.pipeline ?? block?.pipeline_name ?? configStem(configPath);
-  const fromFlags = destinationRecordFromFlags(
+  const { destination, record } = destinationForRun(
     flags.destination ?? block?.destination ?? "duckdb",
-    { credentials: flags.credentials, bucketUrl: flags.bucketUrl },
-    pipelineName,
-    io.cwd,
+    destinationOptions(flags),
+    { pipelineName, cwd: io.cwd, env: io.env },
   );
-  const record: DestinationRecord = { ...fromFlags.record };
-  let credentials = fromFlags.credentials;
-  if (record.name === "postgres") {
-    const pg = resolvePostgresRun(credentials, io.env, io.cwd);
-    record.postgres = pg.record;
-    credentials = pg.credentials;
-  }
-  // DuckDB does not create folders; a path like data/x.duckdb should just work.
-  if (record.path) mkdirSync(dirname(record.path), { recursive: true });
   const datasetName = flags.dataset ?? block?.dataset_name;
   const pipelinesDir = resolve(
     io.cwd,
@@ -109,7 +94,7 @@ export async function runCommand(
   };
   const p = pipeline({
     pipeline_name: pipelineName,
-    destination: destinationFromRecord(record, credentials),
+    destination,
     ...(datasetName === undefined ? {} : { dataset_name: datasetName }),
     pipelines_dir: pipelinesDir,
     full_refresh: flags.fullRefresh === true,

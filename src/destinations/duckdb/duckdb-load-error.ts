@@ -7,7 +7,7 @@ import {
   type LoadStep,
 } from "../load-error.js";
 import { qualified } from "../sql/sql-dialect.js";
-import { duckdbType } from "./duckdb-sql.js";
+import { duckdbType } from "./duckdb-dialect.js";
 
 /**
  * DuckDB's errors carry no fields, only text of the form "<Kind> Error: <message>". The patterns below are

@@ -6,6 +6,13 @@ export const LOADS_DIR = "_sluice_loads";
 export const STATE_DIR = "_sluice_pipeline_state";
 export const VERSION_DIR = "_sluice_version";
 
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Whether a `bucket_url` is a URL (`file:…`, `s3://…`) rather than a directory path. */
+export function isBucketUrl(bucketUrl: string): boolean {
+  return bucketUrl.startsWith("file:") || URL_SCHEME.test(bucketUrl);
+}
+
 /** `bucket_url` is a directory or a `file://` URL; remote buckets are not supported (yet) and say so. */
 export function bucketPath(bucketUrl: string): string {
   if (bucketUrl.startsWith("file:")) {
@@ -13,17 +20,17 @@ export function bucketPath(bucketUrl: string): string {
       return fileURLToPath(bucketUrl);
     } catch (err) {
       throw new SluiceError(`bucket_url "${bucketUrl}" is not a valid file:// URL`, {
-        code: "DESTINATION_CONFIG",
+        code: "CONFIG_DESTINATION",
         hint: "Use an absolute file URL such as file:///data/lake, or a plain directory path.",
         cause: err,
       });
     }
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(bucketUrl)) {
+  if (URL_SCHEME.test(bucketUrl)) {
     throw new SluiceError(
       `bucket_url "${bucketUrl}": only local directories and file:// URLs are supported`,
       {
-        code: "DESTINATION_CONFIG",
+        code: "CONFIG_DESTINATION",
         hint: "Point --bucket-url at a local directory (or a mounted bucket) instead.",
       },
     );

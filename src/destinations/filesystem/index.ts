@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import { SluiceError } from "../../core/errors.js";
-import type { Destination } from "../types.js";
+import { type DestinationOptionsBase, type DestinationRegistration, optionText } from "../registration.js";
 import { type FileFormat, filesystemDestination } from "./filesystem-destination.js";
+import { isBucketUrl } from "./filesystem-paths.js";
 
 export {
   FILESYSTEM_CAPABILITIES,
@@ -9,36 +11,62 @@ export {
   filesystemDestination,
 } from "./filesystem-destination.js";
 
-export const BUCKET_URL_ENV = "DESTINATION__FILESYSTEM__BUCKET_URL";
+const BUCKET_URL_ENV = "DESTINATION__FILESYSTEM__BUCKET_URL";
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+/** The filesystem destination's own key in destination options. */
+export interface FilesystemOptions {
+  bucket_url?: string;
+  bucketUrl?: string;
+  format?: string;
 }
 
 /**
- * The registry's factory: `bucket_url` from `options.filesystem`, `options.bucket_url` (`--bucket-url`),
- * a `file://` destination URL, or DESTINATION__FILESYSTEM__BUCKET_URL; `format` is parquet or jsonl.
+ * The bucket: a `file://` destination URL, else `bucket_url` from `options.filesystem` or
+ * `options.bucket_url` (`--bucket-url`), else DESTINATION__FILESYSTEM__BUCKET_URL; `format` is parquet
+ * (the default) or jsonl.
  */
-export function filesystemFromOptions(options: Record<string, unknown>): Destination {
-  const own = (options["filesystem"] ?? {}) as Record<string, unknown>;
-  const url = str(options["url"]);
+function settings(
+  options: DestinationOptionsBase,
+  env: NodeJS.ProcessEnv,
+): { bucketUrl: string; format: FileFormat } {
+  const own = (options["filesystem"] ?? {}) as FilesystemOptions;
+  const url = optionText(options.url);
   const bucketUrl =
-    str(own["bucket_url"]) ??
-    str(own["bucketUrl"]) ??
-    str(options["bucket_url"]) ??
-    str(options["bucketUrl"]) ??
     (url?.startsWith("file:") ? url : undefined) ??
-    str(process.env[BUCKET_URL_ENV]);
+    optionText(own.bucket_url) ??
+    optionText(own.bucketUrl) ??
+    optionText(options.bucket_url) ??
+    optionText(options["bucketUrl"]) ??
+    optionText(env[BUCKET_URL_ENV]);
   if (bucketUrl === undefined)
     throw new SluiceError("The filesystem destination needs a bucket_url", {
-      code: "DESTINATION_CONFIG",
-      hint: `Pass --bucket-url <dir or file:// URL>, or set ${BUCKET_URL_ENV}.`,
+      code: "CONFIG_DESTINATION",
+      hint: `Pass --bucket-url <dir or file:// URL> (or --destination file:///abs/dir), or set ${BUCKET_URL_ENV}.`,
     });
-  const format = str(own["format"]) ?? str(options["format"]) ?? "parquet";
+  const format = optionText(own.format) ?? optionText(options.format) ?? "parquet";
   if (format !== "parquet" && format !== "jsonl")
     throw new SluiceError(`Unknown filesystem format "${format}"`, {
-      code: "DESTINATION_CONFIG",
+      code: "CONFIG_DESTINATION",
       hint: "Use parquet (the default) or jsonl.",
     });
-  return filesystemDestination({ bucketUrl, format: format as FileFormat });
+  return { bucketUrl, format };
 }
+
+export const filesystemRegistration: DestinationRegistration = {
+  name: "filesystem",
+  aliases: ["file"],
+  create: (options) => filesystemDestination(settings(options, process.env)),
+  run(options, place) {
+    const { bucketUrl, format } = settings(options, place.env);
+    const bucket_url = isBucketUrl(bucketUrl) ? bucketUrl : resolve(place.cwd, bucketUrl);
+    return {
+      destination: filesystemDestination({ bucketUrl: bucket_url, format }),
+      record: { bucket_url, format },
+    };
+  },
+  reopen: (record) =>
+    filesystemDestination({
+      bucketUrl: optionText(record["bucket_url"]) ?? ".",
+      ...(record["format"] === "jsonl" ? { format: "jsonl" } : {}),
+    }),
+};

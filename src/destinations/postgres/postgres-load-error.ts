@@ -6,7 +6,8 @@ import {
   type LoadErrorKind,
   type LoadStep,
 } from "../load-error.js";
-import { pgType, qualified } from "./postgres-sql.js";
+import { qualified } from "../sql/sql-dialect.js";
+import { pgType } from "./postgres-dialect.js";
 
 /** The fields `pg` copies from PostgreSQL's ErrorResponse (and Node's socket errors' `code`). */
 interface PgErrorFields {

@@ -1,8 +1,8 @@
 import type { ColumnSchema } from "../../schema/types.js";
 
 /**
- * The few things SQL destinations spell differently. The statement builders in this folder take a dialect,
- * so DuckDB and PostgreSQL share the write-disposition logic.
+ * The few things SQL destinations spell differently. The statement builders in this folder and the SQL
+ * client take a dialect, so DuckDB and PostgreSQL share the DDL, write-disposition and bookkeeping logic.
  */
 export interface SqlDialect {
   readonly name: string;
@@ -12,6 +12,12 @@ export interface SqlDialect {
   rowHash(columnExprs: readonly string[]): string;
   /** A `timestamp with time zone` literal from an ISO-8601 string. */
   timestampLiteral(iso: string): string;
+  /** A `timestamp with time zone` column read back as text, for the load history. */
+  timestampText(columnExpr: string): string;
+  /** Statements that open a load's transaction (settings the merge statements need). */
+  readonly loadSettingsSql: readonly string[];
+  /** Statements that drop the given qualified tables, missing ones included, as one step. */
+  dropTablesSql(targets: readonly string[]): string[];
 }
 
 /** Quotes an identifier so any name (quotes, semicolons, reserved words, unicode) is taken literally. */

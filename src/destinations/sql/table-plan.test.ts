@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryLogger } from "../../core/logger.js";
 import type { ColumnSchema, StoredSchema, TableSchema } from "../../schema/types.js";
-import { duckdbDialect } from "../duckdb/duckdb-sql.js";
+import { duckdbDialect } from "../duckdb/duckdb-dialect.js";
 import { planTrees } from "./table-plan.js";
 import { dispositionStatements } from "./write-disposition-sql.js";
 

@@ -1,10 +1,10 @@
 // A pipeline run in a child process, killed by the conformance suite (SLUICE_TEST_CRASH_AT) and rerun.
-// Env: CONF_TARGET (duckdb|postgres|filesystem), CONF_DIR (sandbox), CONF_PG_URL, CONF_DATASET, CONF_EVENTS.
+// Env: CONF_TARGET (a conformance target label), CONF_DIR (sandbox), CONF_PG_URL, CONF_DATASET, CONF_EVENTS.
 import { resource, source } from "../../../src/core/resource.js";
 import { pipeline } from "../../../src/pipeline/index.js";
-import { CONFORMANCE_TARGETS } from "./conformance-targets.js";
+import { CONFORMANCE_TARGETS } from "./destination-targets.js";
 
-const target = CONFORMANCE_TARGETS.find((t) => t.name === process.env["CONF_TARGET"])!;
+const target = CONFORMANCE_TARGETS.find((t) => t.label === process.env["CONF_TARGET"])!;
 const dir = process.env["CONF_DIR"]!;
 const perRun = Number(process.env["CONF_EVENTS"] ?? "300");
 

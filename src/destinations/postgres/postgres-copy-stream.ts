@@ -5,8 +5,8 @@ import type pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { SluiceError } from "../../core/errors.js";
 import type { DataType } from "../../schema/types.js";
+import { quoteIdent } from "../sql/sql-dialect.js";
 import { ndjsonCopyTranscoder } from "./postgres-ndjson-copy.js";
-import { quoteIdent } from "./postgres-sql.js";
 
 /** Bytes of COPY text buffered before a write: big enough to amortize stream overhead, small for memory. */
 const FLUSH_BYTES = 256 * 1024;

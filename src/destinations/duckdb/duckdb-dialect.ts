@@ -1,4 +1,4 @@
-import type { ColumnSchema, DataType } from "../../schema/types.js";
+import type { DataType } from "../../schema/types.js";
 import { quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
 
 /** DuckDB's identifiers have no practical length limit; this keeps names readable and portable. */
@@ -32,16 +32,8 @@ export const duckdbDialect: SqlDialect = {
   rowHash: (exprs) =>
     `md5(CAST(list_value(${exprs.map((e) => `CAST(${e} AS VARCHAR)`).join(", ")}) AS VARCHAR))`,
   timestampLiteral: (iso) => `CAST(${quoteLiteral(iso)} AS TIMESTAMPTZ)`,
+  timestampText: (expr) => `CAST(${expr} AS VARCHAR)`,
+  loadSettingsSql: [],
+  // DROP TABLE takes one table in DuckDB.
+  dropTablesSql: (targets) => targets.map((t) => `DROP TABLE IF EXISTS ${t}`),
 };
-
-/**
- * A scan of NDJSON package files with every column typed explicitly, so DuckDB parses the files itself
- * (no sampling, no row-by-row inserts) and a column absent from a file reads as NULL.
- */
-export function readNdjsonSql(files: readonly string[], columns: readonly ColumnSchema[]): string {
-  const fileList = `[${files.map(quoteLiteral).join(", ")}]`;
-  const typed = columns.map(
-    (c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c.data_type, c.precision, c.scale))}`,
-  );
-  return `read_json(${fileList}, format = 'newline_delimited', columns = {${typed.join(", ")}})`;
-}

@@ -1,13 +1,8 @@
 import type { ColumnSchema, DataType } from "../../schema/types.js";
-import { createTableSql } from "../sql/ddl-sql.js";
-import { quoteIdent, quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
-import { SYSTEM_TABLE_SCHEMAS } from "../sql/system-tables.js";
+import { quoteLiteral, type SqlDialect } from "../sql/sql-dialect.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server, so we never send them. */
 export const PG_MAX_IDENTIFIER_LENGTH = 63;
-
-// Quoting is the same in every SQL destination; it lives with the shared dialect.
-export { qualified, quoteIdent, quoteLiteral } from "../sql/sql-dialect.js";
 
 export function pgType(column: Pick<ColumnSchema, "data_type" | "precision" | "scale">): string {
   return pgTypeOf(column.data_type, column.precision, column.scale);
@@ -35,19 +30,15 @@ function pgTypeOf(type: DataType, precision?: number, scale?: number): string {
   }
 }
 
-/** The dataset schema and the system tables, in the layout every SQL destination shares (`../sql`). */
-export function systemTablesSql(schema: string): string[] {
-  return [
-    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
-    ...SYSTEM_TABLE_SCHEMAS.map((t) => createTableSql(postgresDialect, schema, t)),
-  ];
-}
-
-/** What the shared write-disposition builders (`../sql`) need to speak PostgreSQL. */
 export const postgresDialect: SqlDialect = {
   name: "postgres",
   columnType: pgType,
   // ROW(...)::text keeps NULL and '' apart, so different rows hash differently.
   rowHash: (exprs) => `md5(ROW(${exprs.join(", ")})::text)`,
   timestampLiteral: (iso) => `${quoteLiteral(iso)}::timestamptz`,
+  // ISO-8601 in UTC, as JavaScript prints a Date.
+  timestampText: (expr) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
+  loadSettingsSql: ["SET LOCAL work_mem = '256MB'"],
+  dropTablesSql: (targets) => [`DROP TABLE IF EXISTS ${targets.join(", ")} CASCADE`],
 };
