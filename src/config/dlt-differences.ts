@@ -1,6 +1,9 @@
 import type { ConfigIssue } from "../core/errors.js";
+import { isPlainObject } from "../core/json.js";
+import { parseTemplate } from "./placeholders.js";
 import { formatPath, type PathSegment } from "./positions.js";
-import type { RestApiConfig } from "./schema.js";
+import { writtenPlaces } from "./resource-views.js";
+import type { EndpointConfig, RestApiConfig } from "./schema.js";
 
 /**
  * Where this config will behave differently under sluice than under dlt, on purpose: `validate` prints
@@ -42,7 +45,10 @@ export function dltDifferences(config: RestApiConfig): ConfigIssue[] {
 }
 
 /** A child resource: its endpoint reads a parent's fields through a placeholder or a legacy resolve param. */
-function isChild(endpoint: object): boolean {
-  const text = JSON.stringify(endpoint);
-  return text.includes("{resources.") || text.includes('"type":"resolve"');
+function isChild(endpoint: EndpointConfig): boolean {
+  for (const place of writtenPlaces(endpoint, [], ["path"]))
+    for (const braces of parseTemplate(place.text, place.mode).braces)
+      if (braces.kind === "placeholder" && braces.ref.kind === "resource") return true;
+  const params = endpoint.params;
+  return isPlainObject(params) && Object.values(params).some((v) => isPlainObject(v) && v.type === "resolve");
 }

@@ -1,8 +1,19 @@
 // The config area: the language's schema and types, file loading, validation and secrets.
 
 export { dltDifferences } from "./dlt-differences.js";
+export { mergeEndpoint, withoutNulls } from "./endpoint-merge.js";
 export type { LoadedConfig } from "./load.js";
 export { CONFIG_EXTENSIONS, isSource, loadConfigFile } from "./load.js";
+export type {
+  IncrementalPlaceholderField,
+  IncrementalRef,
+  NameRef,
+  PlaceholderRef,
+  ResourceRef,
+  Template,
+  TemplateMode,
+} from "./placeholders.js";
+export { parseTemplate, templateRefs } from "./placeholders.js";
 export type { PathSegment, SourcePosition, SourcePositions } from "./positions.js";
 export { formatPath } from "./positions.js";
 export type {
@@ -31,6 +42,6 @@ export type {
 export { PAGINATOR_TYPES, restApiConfigSchema } from "./schema.js";
 export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
 export { isSecretRef, resolveSecrets, SecretRef, secret, secretNamesIn, secrets } from "./secrets.js";
-export { headerIssues, placeholdersIn } from "./semantic.js";
+export { headerIssues } from "./semantic.js";
 export type { CheckResult, ValidateOptions } from "./validate.js";
 export { checkConfig, locateIssues, validateConfig } from "./validate.js";

@@ -2,7 +2,7 @@ import { isPlainObject } from "../core/json.js";
 import { compilePath, JsonPathError, type PathSegment as JsonPathSegment } from "../core/json-path.js";
 import type { PathSegment } from "./positions.js";
 import type { RestApiConfig } from "./schema.js";
-import type { SemanticIssue } from "./semantic.js";
+import type { SemanticIssue } from "./semantic-issue.js";
 
 /** Paginator keys read from each response with the JSONPath subset. */
 const RESPONSE_PATHS = ["total_path", "next_url_path", "cursor_path", "has_more_path"] as const;
@@ -46,7 +46,6 @@ function checkPaginator(paginator: unknown, at: PathSegment[], issues: SemanticI
         path: [...at, key],
         message: `${JSON.stringify(paginator[key])} is not a place in a JSON body: body paths take keys only`,
         hint: "write dotted keys, e.g. query.offset",
-        value: paginator[key],
       });
   }
 }
@@ -60,7 +59,6 @@ function checkCursorPath(path: unknown, at: PathSegment[], issues: SemanticIssue
       path: at,
       message: `cursor_path ${JSON.stringify(path)}: wildcards and ['quoted'] keys are not supported in an incremental cursor_path`,
       hint: "name the one field that holds the cursor with dotted keys, e.g. updated_at or meta.updated_at",
-      value: path,
     });
 }
 
@@ -74,7 +72,6 @@ function compileAt(path: unknown, at: PathSegment[], issues: SemanticIssue[]): J
       path: at,
       message: err.message,
       hint: `${err.hint ?? ""} sluice reads this JSONPath subset only; a path it cannot read is refused, never guessed.`.trim(),
-      value: path,
     });
     return undefined;
   }

@@ -1,3 +1,5 @@
+import { mergeEndpoint, withoutNulls } from "../../config/index.js";
+import { isPlainObject } from "../../core/json.js";
 import type { PaginatorConfig, RetryPolicy } from "../../http/types.js";
 import { isJsonSchema } from "./columns.js";
 import type {
@@ -19,29 +21,11 @@ export type MergedResource = Omit<EndpointResource, "endpoint"> & {
   index: number;
 };
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function endpointObject(endpoint: string | Endpoint | null | undefined): Endpoint {
-  if (typeof endpoint === "string") return { path: endpoint };
-  return endpoint ? { ...endpoint } : {};
-}
-
-/** Drops keys whose value is null: in a resource, `null` means "not the default". */
-function withoutNulls<T extends Obj>(o: T): T {
-  const out: Obj = {};
-  for (const [k, v] of Object.entries(o)) if (v !== null && v !== undefined) out[k] = v;
-  return out as T;
-}
-
 /**
  * Merges `resource_defaults` into one resource with dlt's semantics: the resource's keys override the
- * defaults', except endpoint `params` and `json` and the `columns` map, which merge one level deep.
- * A bare string is `{name, endpoint: {path: name}}`; an endpoint string is its path; a missing path is
- * the resource name. Inputs are never mutated.
+ * defaults', except the endpoint (merged by the config's `mergeEndpoint`, which the config checks read
+ * too) and the `columns` map, which merges per column. A bare string is `{name, endpoint: {path: name}}`;
+ * a missing path is the resource name. Inputs are never mutated.
  */
 export function mergeResource(
   resource: string | EndpointResource,
@@ -51,21 +35,9 @@ export function mergeResource(
   const res: EndpointResource =
     typeof resource === "string" ? { name: resource, endpoint: { path: resource } } : resource;
   const def: ResourceDefaults = defaults ?? {};
+  const endpoint = mergeEndpoint(def.endpoint, res.endpoint).endpoint as Endpoint;
 
-  const defEndpoint = endpointObject(def.endpoint);
-  const ownEndpoint = endpointObject(res.endpoint);
-
-  const endpoint: Obj = { ...defEndpoint, ...ownEndpoint };
-  // error_handler is the seeds' own key: merging it per knob lets a resource change one of them.
-  for (const key of ["params", "json", "error_handler"] as const) {
-    const d = defEndpoint[key];
-    const o = ownEndpoint[key];
-    if (isObj(d) && isObj(o)) endpoint[key] = { ...d, ...o };
-  }
-  if (isObj(endpoint.params)) endpoint.params = withoutNulls(endpoint.params);
-  const mergedEndpoint = withoutNulls(endpoint) as Endpoint;
-
-  const merged: Obj = { ...def, ...res };
+  const merged: Record<string, unknown> = { ...def, ...res };
   const columns = mergeColumns(def.columns, res.columns);
   if (columns !== undefined) merged.columns = columns;
   const clean = withoutNulls(merged) as unknown as EndpointResource;
@@ -73,12 +45,12 @@ export function mergeResource(
   return {
     ...clean,
     index,
-    endpoint: { ...mergedEndpoint, path: mergedEndpoint.path ?? res.name },
+    endpoint: { ...endpoint, path: endpoint.path ?? res.name },
   };
 }
 
 function isColumnMap(c: ColumnsSpec): c is Record<string, DltColumn> {
-  return isObj(c) && !isJsonSchema(c);
+  return isPlainObject(c) && !isJsonSchema(c);
 }
 
 function columnList(c: ColumnsSpec): Record<string, DltColumn> | undefined {
@@ -128,6 +100,6 @@ export function effectiveRetry(
 ): Partial<RetryPolicy> | undefined {
   const layers = [client.error_handler, resource.endpoint.error_handler];
   let out: Partial<RetryPolicy> | undefined;
-  for (const layer of layers) if (layer) out = { ...out, ...withoutNulls(layer as Obj) };
+  for (const layer of layers) if (layer) out = { ...out, ...withoutNulls(layer as Record<string, unknown>) };
   return out;
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigIssue } from "../../core/errors.js";
+import { checkConfig } from "../../config/index.js";
 import { SluiceError } from "../../core/errors.js";
 import type { EndpointResource } from "./config-types.js";
 import { includeFromParent, isSingleEntityPath, planResources } from "./graph.js";
 
+/** The plans of these resources, and what the config rules (which planning relies on) say of them. */
 function plan(resources: Array<string | EndpointResource>) {
-  const issues: ConfigIssue[] = [];
-  const plans = planResources(resources, undefined, issues);
+  const issues = checkConfig({ client: { base_url: "https://api.example.com" }, resources }).errors;
+  const plans = planResources(resources, undefined);
   return { plans, issues };
 }
 

@@ -1,8 +1,8 @@
-import { type ConfigIssue, SluiceError } from "../../core/errors.js";
+import { SluiceError } from "../../core/errors.js";
 import type { DataRecord } from "../../core/json.js";
 import type { EndpointResource, ResourceDefaults } from "./config-types.js";
 import { type MergedResource, mergeResource } from "./defaults.js";
-import { readPath } from "./placeholders.js";
+import { readPath } from "./field-path.js";
 import { type CompiledEndpoint, compileEndpoint } from "./request-template.js";
 
 /** One resource ready to run: merged config, compiled endpoint, and its parent if it is a child. */
@@ -15,78 +15,31 @@ export interface ResourcePlan {
 }
 
 /**
- * Expands, merges and compiles every resource, then links children to parents. A resource has at most
- * one parent; an unknown parent or a cycle is a config issue. Plans come back parents first (a stable
+ * Expands, merges and compiles every resource, then links children to parents. The resources are those
+ * of a checked config: the config rules (`checkConfig`) have made sure names are unique, each child has
+ * one known parent and no resource depends on itself. Plans come back parents first (a stable
  * topological order), so a runner may start them in order.
  */
 export function planResources(
   resources: ReadonlyArray<string | EndpointResource>,
   defaults: ResourceDefaults | undefined,
-  issues: ConfigIssue[],
 ): ResourcePlan[] {
-  const plans: ResourcePlan[] = [];
-  const byName = new Map<string, ResourcePlan>();
-  resources.forEach((raw, index) => {
-    const at = `resources[${index}]`;
+  const plans = resources.map((raw, index): ResourcePlan => {
     const resource = mergeResource(raw, defaults, index);
-    const endpoint = compileEndpoint(resource.endpoint, `${at}.endpoint`, issues);
-    const parents = [...new Set(endpoint.parentRefs.map((p) => p.ref.resource))];
-    if (parents.length > 1)
-      issues.push({
-        path: `${at}.endpoint`,
-        message: `resource "${resource.name}" refers to several parents (${parents.join(", ")})`,
-        hint: "a child resource reads fields of exactly one parent resource",
-      });
-    const plan: ResourcePlan = { resource, endpoint, parent: parents[0], at };
-    if (byName.has(resource.name))
-      issues.push({
-        path: `${at}.name`,
-        message: `resource "${resource.name}" is defined twice`,
-        hint: "give every resource a unique name",
-      });
-    else byName.set(resource.name, plan);
-    plans.push(plan);
+    const endpoint = compileEndpoint(resource.endpoint);
+    return { resource, endpoint, parent: endpoint.parentRefs[0]?.resource, at: `resources[${index}]` };
   });
-
-  for (const plan of plans) {
-    if (plan.parent === undefined || byName.has(plan.parent)) continue;
-    const first = plan.endpoint.parentRefs.find((p) => p.ref.resource === plan.parent);
-    issues.push({
-      path: first?.at ?? `${plan.at}.endpoint`,
-      message: `resource "${plan.resource.name}" refers to unknown parent resource "${plan.parent}"`,
-      hint: `known resources: ${[...byName.keys()].join(", ")}`,
-    });
-  }
-  return orderParentsFirst(plans, byName, issues);
-}
-
-function orderParentsFirst(
-  plans: ResourcePlan[],
-  byName: Map<string, ResourcePlan>,
-  issues: ConfigIssue[],
-): ResourcePlan[] {
+  const byName = new Map(plans.map((plan) => [plan.resource.name, plan]));
   const out: ResourcePlan[] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (plan: ResourcePlan, chain: string[]): void => {
-    const name = plan.resource.name;
-    const s = state.get(name);
-    if (s === "done") return;
-    if (s === "visiting") {
-      const cycle = [...chain.slice(chain.indexOf(name)), name];
-      issues.push({
-        path: `${plan.at}.endpoint`,
-        message: `resources depend on each other in a cycle: ${cycle.join(" → ")}`,
-        hint: "a child cannot be an ancestor of its own parent; remove one of the references",
-      });
-      return;
-    }
-    state.set(name, "visiting");
+  const placed = new Set<ResourcePlan>();
+  const place = (plan: ResourcePlan): void => {
+    if (placed.has(plan)) return;
+    placed.add(plan);
     const parent = plan.parent === undefined ? undefined : byName.get(plan.parent);
-    if (parent) visit(parent, [...chain, name]);
-    state.set(name, "done");
+    if (parent) place(parent);
     out.push(plan);
   };
-  for (const plan of plans) if (byName.get(plan.resource.name) === plan) visit(plan, []);
+  for (const plan of plans) place(plan);
   return out;
 }
 

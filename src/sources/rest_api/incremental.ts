@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
+import type { IncrementalPlaceholderField } from "../../config/index.js";
 import { SluiceError } from "../../core/errors.js";
-import type { DataRecord, JsonObject, JsonValue } from "../../core/json.js";
+import { type DataRecord, isPlainObject, type JsonObject, type JsonValue } from "../../core/json.js";
 import { recordToJson } from "../../core/record-json.js";
 import type { IncrementalConfig } from "./config-types.js";
-import type { IncrementalField } from "./placeholders.js";
-import { pathKeys, readKeys, readPath } from "./placeholders.js";
+import { pathKeys, readKeys, readPath } from "./field-path.js";
 
 /**
  * What one cursor keeps between runs. `unique_hashes` identify the records whose cursor equals
@@ -127,7 +127,7 @@ export function cursorSlot(state: JsonObject, cursorPath: string, parentKey?: st
 
 function ensureObject(o: JsonObject, key: string): JsonObject {
   const v = o[key];
-  if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
+  if (isPlainObject(v)) return v;
   const fresh: JsonObject = {};
   o[key] = fresh;
   return fresh;
@@ -213,9 +213,9 @@ export class IncrementalRun {
   }
 
   /** Values for `{incremental.*}` placeholders and start/end params, converted for the API. */
-  placeholderValues(): Partial<Record<IncrementalField, unknown>> {
+  placeholderValues(): Partial<Record<IncrementalPlaceholderField, unknown>> {
     const convert = this.config.convert ?? ((v: unknown) => v);
-    const out: Partial<Record<IncrementalField, unknown>> = {};
+    const out: Partial<Record<IncrementalPlaceholderField, unknown>> = {};
     if (this.startValue !== undefined) {
       out.start_value = convert(this.startValue);
       out.last_value = out.start_value;

@@ -1,30 +1,52 @@
 import { describe, expect, it } from "vitest";
+import { checkConfig, formatPath, parseTemplate, type TemplateMode } from "../../config/index.js";
+import { malformedPlaceholderIssue } from "../../config/placeholder-rules.js";
 import type { ConfigIssue } from "../../core/errors.js";
 import type { Endpoint } from "./config-types.js";
 import { mergeResource } from "./defaults.js";
-import { PlaceholderMissing, parseTemplate, readPath, renderTemplate } from "./placeholders.js";
+import { readPath } from "./field-path.js";
+import { PlaceholderMissing, renderTemplate } from "./placeholders.js";
 import { compileEndpoint, renderRequest } from "./request-template.js";
 
+/**
+ * The endpoint compiled, and what the config rules (which compiling relies on) say of it as the first
+ * resource of a config that also defines the parents it reads.
+ */
 function compile(endpoint: Endpoint, name = "child") {
-  const issues: ConfigIssue[] = [];
   const merged = mergeResource({ name, endpoint }, undefined, 0);
-  const ep = compileEndpoint(merged.endpoint, "resources[0].endpoint", issues);
-  return { ep, issues };
+  const ep = compileEndpoint(merged.endpoint);
+  const parents = [...new Set(ep.parentRefs.map((ref) => ref.resource))];
+  const config = {
+    client: { base_url: "https://api.example.com" },
+    resources: [{ name, endpoint }, ...parents],
+  };
+  return { ep, issues: checkConfig(config).errors };
+}
+
+/** A template and its malformed placeholders, reported at `at`. */
+function parse(text: string, at: string, issues: ConfigIssue[], mode: TemplateMode = "value") {
+  const place = { text, at: [at], mode, inherited: false };
+  const { template, braces } = parseTemplate(text, mode);
+  for (const b of braces) {
+    const issue = malformedPlaceholderIssue(b, place);
+    if (issue) issues.push({ ...issue, path: formatPath(issue.path) });
+  }
+  return template;
 }
 
 describe("template parsing", () => {
   it("reads {{ and }} as literal braces", () => {
     const issues: ConfigIssue[] = [];
-    const t = parseTemplate("a{{b}}c/{resources.p.id}", "x", issues);
+    const t = parse("a{{b}}c/{resources.p.id}", "x", issues);
     expect(issues).toEqual([]);
     expect(renderTemplate(t, { parent: { name: "p", record: { id: 7 } } }, "text")).toBe("a{b}c/7");
   });
 
   it("reports an unclosed placeholder and malformed resources/incremental references", () => {
     const issues: ConfigIssue[] = [];
-    parseTemplate("a{resources.p.id", "p1", issues);
-    parseTemplate("{resources.p}", "p2", issues);
-    parseTemplate("{incremental.nope}", "p3", issues);
+    parse("a{resources.p.id", "p1", issues);
+    parse("{resources.p}", "p2", issues);
+    parse("{incremental.nope}", "p3", issues);
     expect(issues.map((i) => i.path)).toEqual(["p1", "p2", "p3"]);
     expect(issues[0]?.message).toContain("unclosed");
     expect(issues[1]?.message).toContain("{resources.<resource>.<field>}");
@@ -34,14 +56,14 @@ describe("template parsing", () => {
   it("keeps braces that form no placeholder as text (GraphQL bodies), escapes applied", () => {
     const issues: ConfigIssue[] = [];
     const q = "query { posts(id: {resources.p.id}) { id title } } a}b {x y} {{esc}}";
-    const t = parseTemplate(q, "json.query", issues);
+    const t = parse(q, "json.query", issues);
     expect(issues).toEqual([]);
     expect(renderTemplate(t, { parent: { name: "p", record: { id: 3 } } }, "text")).toBe(
       "query { posts(id: 3) { id title } } a}b {x y} {esc}",
     );
     // outside a path a bare {name} is text too; in a path it binds a param (dlt's older form)
-    expect(parseTemplate("{name}", "x", issues)).toEqual(["{name}"]);
-    expect(parseTemplate("{name}", "x", issues, "path")).toEqual([{ kind: "name", name: "name" }]);
+    expect(parse("{name}", "x", issues)).toEqual(["{name}"]);
+    expect(parse("{name}", "x", issues, "path")).toEqual([{ kind: "name", name: "name" }]);
   });
 
   it("reads dotted and indexed field paths", () => {
@@ -67,7 +89,7 @@ describe("interpolation into requests", () => {
       method: "POST",
     });
     expect(issues).toEqual([]);
-    expect(ep.parentRefs.map((p) => p.ref.resource)).toEqual([
+    expect(ep.parentRefs.map((ref) => ref.resource)).toEqual([
       "posts",
       "posts",
       "posts",

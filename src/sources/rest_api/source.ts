@@ -1,6 +1,6 @@
 import { formatPath, headerIssues, isSecretRef, validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
-import type { DataRecord } from "../../core/json.js";
+import { type DataRecord, isPlainObject } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
 import { maskUrl, registerSecret } from "../../core/redact.js";
 import type {
@@ -24,9 +24,10 @@ import type {
 import { columnHints } from "./columns.js";
 import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
 import { effectivePaginator, effectiveRetry } from "./defaults.js";
+import { readPath } from "./field-path.js";
 import { includeFromParent, isSingleEntityPath, planResources, type ResourcePlan } from "./graph.js";
 import { cursorSlot, IncrementalRun } from "./incremental.js";
-import { PlaceholderMissing, type PlaceholderValues, readPath, valueText } from "./placeholders.js";
+import { PlaceholderMissing, type PlaceholderValues, valueText } from "./placeholders.js";
 import { applyProcessingSteps, excludeColumns } from "./processing.js";
 import { renderRequest } from "./request-template.js";
 import { resolveConfigSecrets, type SecretOptions } from "./secret-templates.js";
@@ -51,6 +52,7 @@ export interface RestApiSource extends Source {
  * shared by all resources (one token, one connection pool, one rate limiter).
  */
 export function restApiSource(config: RestApiConfigInput, options: RestApiSourceOptions = {}): RestApiSource {
+  // The config rules run here, for a config from a file and a TypeScript object alike: planning relies on them.
   const validated = validateConfig(config, options.logger ? { onWarning: warnTo(options.logger) } : {});
   const secretOptions: SecretOptions = {};
   if (options.env) secretOptions.env = options.env;
@@ -99,9 +101,10 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
 }
 
 /**
- * Every problem building a source from this (validated) config finds, without secrets and without I/O:
- * the resource graph, placeholders, paginators and column hints. `sluice validate` and `sluice run` both
- * call it, so a config `validate` passes is not refused by `run` before its first request.
+ * Every problem building a source from this checked config finds, without secrets and without I/O: the
+ * column hints and the paginators (the config rules themselves ran in `checkConfig`). `sluice validate`
+ * and `sluice run` both call it, so a config `validate` passes is not refused by `run` before its first
+ * request.
  */
 export function sourceBuildIssues(config: RestApiConfigInput): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -113,7 +116,7 @@ export function sourceBuildIssues(config: RestApiConfigInput): ConfigIssue[] {
 function withoutSecrets(value: unknown): unknown {
   if (isSecretRef(value)) return value.toString();
   if (Array.isArray(value)) return value.map(withoutSecrets);
-  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype)
+  if (isPlainObject(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));
   return value;
 }
@@ -122,7 +125,7 @@ function buildPlans(
   cfg: RestApiConfig,
   issues: ConfigIssue[],
 ): { plans: ResourcePlan[]; hints: ResourceHints[] } {
-  const plans = planResources(cfg.resources, cfg.resource_defaults, issues);
+  const plans = planResources(cfg.resources, cfg.resource_defaults);
   const hints = plans.map((p) => resourceHints(p, issues));
   for (const p of plans) checkPaginator(p, cfg, issues);
   return { plans, hints };
@@ -177,7 +180,7 @@ function resourceHints(plan: ResourcePlan, issues: ConfigIssue[]): ResourceHints
 
 /** Identity of a parent record for per-parent cursors: the parent fields this child reads. */
 function parentKey(plan: ResourcePlan, parent: DataRecord): string {
-  const fields = [...new Set(plan.endpoint.parentRefs.map((p) => p.ref.field))].sort();
+  const fields = [...new Set(plan.endpoint.parentRefs.map((ref) => ref.field))].sort();
   return fields.map((f) => `${f}=${valueText(readPath(parent, f).value)}`).join("&");
 }
 
