@@ -1,4 +1,5 @@
 import { isSecretRef, resolveSecrets, secretNamesIn } from "../../config/index.js";
+import { isPlainObject } from "../../core/json.js";
 import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
 
 export interface SecretOptions {
@@ -12,14 +13,11 @@ function escapeBraces(text: string): string {
   return text.replace(/[{}]/g, (b) => b + b);
 }
 
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-}
-
 /**
  * Resolves every secret of a validated config. Fields that hold `{…}` placeholders (endpoint path,
- * params, headers, json) receive the secret with its braces doubled, so a secret containing `{` or `}`
- * reads as literal text there instead of as a placeholder. Every missing secret is reported at once.
+ * params, headers, json, data) receive the secret with its braces doubled, so a secret containing `{` or
+ * `}` reads as literal text there instead of as a placeholder the config checks never saw. Every missing
+ * secret is reported at once.
  */
 export function resolveConfigSecrets(config: RestApiConfigInput, options: SecretOptions): RestApiConfig {
   const names = secretNamesIn(config);
@@ -37,24 +35,26 @@ export function resolveConfigSecrets(config: RestApiConfigInput, options: Secret
     if (isSecretRef(v)) return fill(v.toString());
     if (typeof v === "string") return fill(v);
     if (Array.isArray(v)) return v.map(templated);
-    if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, templated(x)]));
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, templated(x)]));
     return v;
   };
   // dlt's legacy {type: resolve | incremental} params are bindings, not templates
-  const param = (v: unknown): unknown => (isPlain(v) && typeof v.type === "string" ? v : templated(v));
+  const param = (v: unknown): unknown => (isPlainObject(v) && typeof v.type === "string" ? v : templated(v));
   const endpoint = (e: unknown): unknown => {
-    if (!isPlain(e)) return e;
+    if (typeof e === "string") return fill(e);
+    if (!isPlainObject(e)) return e;
     const out: Record<string, unknown> = { ...e };
     if (typeof out.path === "string") out.path = fill(out.path);
-    if (isPlain(out.params))
+    if (isPlainObject(out.params))
       out.params = Object.fromEntries(Object.entries(out.params).map(([k, x]) => [k, param(x)]));
-    if (isPlain(out.headers))
+    if (isPlainObject(out.headers))
       out.headers = Object.fromEntries(Object.entries(out.headers).map(([k, x]) => [k, templated(x)]));
-    if (out.json !== undefined && out.json !== null) out.json = templated(out.json);
+    for (const body of ["json", "data"] as const)
+      if (out[body] !== undefined && out[body] !== null) out[body] = templated(out[body]);
     return out;
   };
   const withEndpoint = <T>(r: T): T =>
-    isPlain(r) && "endpoint" in r ? ({ ...r, endpoint: endpoint(r.endpoint) } as T) : r;
+    isPlainObject(r) && "endpoint" in r ? ({ ...r, endpoint: endpoint(r.endpoint) } as T) : r;
   const prepared: RestApiConfigInput = {
     ...config,
     resources: config.resources.map(withEndpoint),
