@@ -141,6 +141,20 @@ describe("interpolation into requests", () => {
     expect(spec.params).toEqual({ q: 1 });
   });
 
+  it("binds a param into every {name} of the path, its own placeholders filled", () => {
+    const { ep, issues } = compile({
+      path: "a/{n}/{n}/{v}",
+      params: { n: { type: "resolve", resource: "p", field: "id" }, v: "v{incremental.start_value}" },
+      incremental: { cursor_path: "ts", initial_value: 1 },
+    });
+    expect(issues).toEqual([]);
+    const spec = renderRequest(ep, {
+      parent: { name: "p", record: { id: 7 } },
+      incremental: { start_value: 3 },
+    });
+    expect(spec).toEqual({ method: "GET", path: "a/7/7/v3" });
+  });
+
   it("reports a resolve param the path does not use, an unknown path name, and bad placeholders", () => {
     const a = compile({ path: "x", params: { id: { type: "resolve", resource: "p", field: "id" } } });
     expect(a.issues[0]?.path).toBe("resources[0].endpoint.params.id");
