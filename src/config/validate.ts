@@ -311,6 +311,11 @@ function collectExpected(branches: readonly (readonly Issue[])[], into: Set<stri
     }
 }
 
+/**
+ * The value at an issue's path in the input as given. Not core's JSONPath reader: the path is already
+ * split (keys and indexes, as zod reports them), and only own keys of plain objects count, so an
+ * inherited name like `constructor` is never shown as the user's value.
+ */
 function valueAt(input: unknown, path: readonly PathSegment[]): unknown {
   let node = input;
   for (const seg of path) {
