@@ -5,7 +5,8 @@ import type { StoredSchema } from "../schema/types.js";
 /**
  * The destination interface: small, and nothing HTTP- or source-specific (Kysely's dialects are the model).
  * Each destination is one folder (`duckdb/`, `postgres/`, `filesystem/`) of small files named
- * `<db>-<role>.ts`, exporting a `Destination` factory.
+ * `<db>-<role>.ts`; its `index.ts` exports the `Destination` factory and the registration `registry.ts`
+ * lists. A SQL destination is a dialect and a driver under the shared SQL client (`sql/sql-client.ts`).
  */
 export interface DestinationCapabilities {
   /** Longest identifier the destination accepts; the normalizer shortens names to fit. */
