@@ -77,7 +77,7 @@ The examples in [\`examples/\`](../examples) read the demo API's address with
 \`"\${env.DEMO_API_URL:-http://127.0.0.1:8787}"\`, so the same file runs against the demo on its default
 port, a test's random port, or a real host.
 
-## The seeds' own spellings
+## Spellings beside dlt's
 
 These are first-class, documented spellings, accepted beside dlt's:
 
@@ -104,6 +104,28 @@ These are first-class, documented spellings, accepted beside dlt's:
 - A response larger than \`client.max_response_bytes\` (default 128 MiB, counted after decompression
   too, so a gzip bomb is cut off while it inflates) fails the resource instead of exhausting memory.
 - Auth headers are never sent to another host when a \`next\` link points elsewhere.
+
+## Your own paginator or auth type
+
+A TypeScript config can add a paginator or auth type before it exports the config that uses it, as
+dlt's \`register_paginator\` / \`register_auth\` do. Its options are checked by its own zod schema,
+by \`sluice validate\` as by \`sluice run\`; the JSON Schema lists the built-in types only.
+
+\`\`\`ts
+import { z } from "zod";
+import { BasePaginator, configObject, registerPaginator } from "sluice";
+
+class EveryOtherPage extends BasePaginator { /* init, update, next */ }
+
+registerPaginator("every_other_page", {
+  schema: configObject({ type: z.literal("every_other_page"), first: z.number().int().positive() }),
+  create: (options) => new EveryOtherPage(options.first),
+});
+\`\`\`
+
+\`registerAuth(type, { schema, secrets, create })\` works the same way; \`secrets\` names the keys whose
+values are masked in every output, and \`stringOrSecret()\` is the schema of a string that may be a
+\`secrets.x\` reference.
 `;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -62,16 +62,35 @@ export type {
 export { type DestinationOptions, registerDestination, resolveDestination } from "./destinations/registry.js";
 export type {
   AuthConfig,
+  AuthContext,
+  Authenticator,
+  AuthRegistration,
+  AuthTarget,
   ClientOptions,
   HttpResponse,
   Page,
+  PagePlan,
   PaginateOptions,
+  Paginator,
   PaginatorConfig,
+  PaginatorContext,
+  PaginatorRegistration,
+  PreparedRequest,
   RequestSpec,
   ResponseAction,
   RetryPolicy,
 } from "./http/index.js";
-export { AuthError, HttpError, RestClient, Semaphore } from "./http/index.js";
+export {
+  AuthError,
+  BasePaginator,
+  configObject,
+  HttpError,
+  RestClient,
+  registerAuth,
+  registerPaginator,
+  Semaphore,
+  stringOrSecret,
+} from "./http/index.js";
 export { Normalizer, type NormalizerOptions, type RowSink } from "./normalize/index.js";
 export type {
   DropOptions,

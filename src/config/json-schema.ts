@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { SLUICE_KIND, type SluiceKind } from "../http/options-schema.js";
+import { retryPolicySchema } from "../http/retry.js";
 import {
   authSchema,
   columnsSchema,
   endpointSchema,
-  errorHandlerSchema,
   incrementalSchema,
   paginatorSchema,
   paramValueSchema,
   restApiConfigSchema,
-  SLUICE_KIND,
   schemaContractSchema,
   writeDispositionSchema,
 } from "./schema.js";
@@ -18,7 +18,8 @@ type Json = Record<string, unknown>;
 /**
  * The JSON Schema of config files, generated from the zod schema. Secret-capable strings become plain
  * strings (files write `${secrets.x}`), and TypeScript-only keys (functions) are left out, so an editor
- * flags `processing_steps` in a YAML file just as the validator does.
+ * flags `processing_steps` in a YAML file just as the validator does. So are the branches for paginator
+ * and auth types registered at run time: the file lists the built-in types.
  */
 export function buildJsonSchema(): Json {
   // Shared parts get names in $defs, so editors show "Endpoint" rather than an inlined copy.
@@ -26,7 +27,7 @@ export function buildJsonSchema(): Json {
     [authSchema, "Auth"],
     [columnsSchema, "Columns"],
     [endpointSchema, "Endpoint"],
-    [errorHandlerSchema, "ErrorHandler"],
+    [retryPolicySchema, "ErrorHandler"],
     [incrementalSchema, "Incremental"],
     [paginatorSchema, "Paginator"],
     [paramValueSchema, "ParamValue"],
@@ -47,17 +48,20 @@ function withoutKeys(o: Json, keys: string[]): Json {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 }
 
-function isTsOnly(node: unknown): boolean {
-  return typeof node === "object" && node !== null && (node as Json)[SLUICE_KIND] === "ts-only";
+const LEFT_OUT: ReadonlySet<unknown> = new Set<SluiceKind>(["ts-only", "registered"]);
+
+function isLeftOut(node: unknown): boolean {
+  return typeof node === "object" && node !== null && LEFT_OUT.has((node as Json)[SLUICE_KIND]);
 }
 
 function rewrite(node: unknown): unknown {
-  if (Array.isArray(node)) return node.filter((n) => !isTsOnly(n)).map(rewrite);
+  if (Array.isArray(node)) return node.filter((n) => !isLeftOut(n)).map(rewrite);
   if (typeof node !== "object" || node === null) return node;
   let o: Json = { ...(node as Json) };
-  if (o[SLUICE_KIND] === "string") o = { type: "string", ...withoutKeys(o, [SLUICE_KIND]) };
+  if (o[SLUICE_KIND] === ("string" satisfies SluiceKind))
+    o = { type: "string", ...withoutKeys(o, [SLUICE_KIND]) };
   if (o.properties && typeof o.properties === "object") {
-    const props = Object.entries(o.properties as Json).filter(([, v]) => !isTsOnly(v));
+    const props = Object.entries(o.properties as Json).filter(([, v]) => !isLeftOut(v));
     o.properties = Object.fromEntries(props);
     if (Array.isArray(o.required)) {
       const kept = (o.required as string[]).filter((k) => props.some(([p]) => p === k));

@@ -1,281 +1,73 @@
 import { z } from "zod";
 import { DATA_TYPES } from "../core/resource.js";
-import type { HttpResponse } from "../http/types.js";
-import { isSecretRef, type SecretRef } from "./secrets.js";
+import { BUILTIN_AUTHS } from "../http/auth/builtins.js";
+import { AUTHS, type RegisteredAuthConfig } from "../http/auth/registry.js";
+import {
+  configObject,
+  nonNegativeInt,
+  SLUICE_KIND,
+  stringOrSecret,
+  stringOrSecretMap,
+  tsFunction,
+} from "../http/options-schema.js";
+import { BUILTIN_PAGINATORS, type BuiltinPaginatorType } from "../http/paginators/builtins.js";
+import { PAGINATORS, type RegisteredPaginatorConfig } from "../http/paginators/registry.js";
+import { responseActionSchema } from "../http/response-actions.js";
+import { retryPolicySchema } from "../http/retry.js";
+import { HTTP_METHODS } from "../http/types.js";
 
 /**
- * The config language of `restApiSource`: dlt's `rest_api_source` config plus the seeds' spellings,
- * defined once. The validator, the exported TypeScript types and `schema/sluice-config.schema.json`
- * all come from these schemas. Objects are strict, so an unknown key is an error with a suggestion.
+ * The config language of `restApiSource`: dlt's `rest_api_source` config plus the spellings sluice
+ * accepts beside dlt's, defined once. The validator, the exported TypeScript types and
+ * `schema/sluice-config.schema.json` all come from these schemas. The blocks the HTTP layer reads
+ * (auth, paginators, retry policy, response actions) are declared there, beside their code, with the
+ * same building blocks; paginator and auth types come from their registries, so a type a user
+ * registers validates as a built-in does. Objects are strict, so an unknown key is an error with a
+ * suggestion.
  */
 
-/** Marks schemas the JSON Schema generator rewrites: `string` (a string or a `SecretRef`), `ts-only` (a function). */
-export const SLUICE_KIND = "x-sluice";
+/** The validator reads the allowed keys an unknown-key error carries. */
+export { UNKNOWN_KEYS_MARK } from "../http/options-schema.js";
 
-/** Passes the allowed keys of a strict object to the validator, which turns them into suggestions. */
-export const UNKNOWN_KEYS_MARK = "\u0001unknown-keys:";
-
-function obj<S extends z.ZodRawShape>(shape: S) {
-  const keys = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (iss) => (iss.code === "unrecognized_keys" ? UNKNOWN_KEYS_MARK + JSON.stringify(keys) : undefined),
-  });
-}
-
-/** A string, or in TypeScript a `secrets.x` reference. Files write secrets as `${secrets.x}` inside the string. */
-const text = () =>
-  z
-    .custom<string | SecretRef>((v) => typeof v === "string" || isSecretRef(v), {
-      error: "expected a string",
-    })
-    .meta({ [SLUICE_KIND]: "string" });
-
-/** How a file spells a secret, for descriptions (built so linters do not mistake it for a template). */
-const SECRET = `"$${"{"}secrets.name}"`;
-
-// biome-ignore lint/suspicious/noExplicitAny: a user callback's argument types are the user's business
-type AnyFunction = (...args: any[]) => unknown;
-/** A TypeScript function; files cannot hold one, so the JSON Schema leaves the key out. */
-const fn = <F extends AnyFunction>() =>
-  z
-    .custom<F>((v) => typeof v === "function", { error: "expected a function (TypeScript configs only)" })
-    .meta({ [SLUICE_KIND]: "ts-only" });
-
-const textMap = () => z.record(z.string(), text());
-const nonNegInt = () => z.number().int().min(0);
 const columnNames = () => z.union([z.string(), z.array(z.string()).min(1)]);
 
 // ---------------------------------------------------------------- client: retry, auth, paginators
 
-export const errorHandlerSchema = obj({
-  retry_on_status_codes: z
-    .array(z.number().int().min(100).max(599))
-    .optional()
-    .describe("HTTP status codes that are retried; default [429, 500, 502, 503, 504]."),
-  max_retries: nonNegInt()
-    .optional()
-    .describe("Retries after the first attempt before the request fails; default 3."),
-  backoff_factor: z
-    .number()
-    .min(0)
-    .optional()
-    .describe("Exponential backoff base in seconds: the n-th retry waits about factor × 2^(n-1); default 2."),
-  max_delay: z
-    .number()
-    .min(0)
-    .optional()
-    .describe("Longest single wait between retries in seconds, Retry-After included; default 60."),
-}).describe(
-  "Retry policy (the seeds' spelling); allowed in client, resource_defaults.endpoint and endpoint, the most specific wins.",
-);
-
-const bearerAuth = obj({
-  type: z
-    .literal("bearer")
-    .optional()
-    .describe('"bearer"; may be left out: an auth with only `token` is bearer.'),
-  token: text().describe(`Token sent as "Authorization: Bearer <token>"; write it as ${SECRET}.`),
-}).describe("Bearer token authentication.");
-
-const apiKeyAuth = obj({
-  type: z.literal("api_key").describe('"api_key".'),
-  name: z.string().optional().describe('Header, query parameter or cookie name; default "Authorization".'),
-  api_key: text().describe(`The key; write it as ${SECRET}.`),
-  location: z
-    .enum(["header", "query", "param", "cookie"])
-    .optional()
-    .describe('Where the key is sent: "header" (default), "query" (or dlt\'s alias "param") or "cookie".'),
-}).describe("API key authentication.");
-
-const basicAuth = obj({
-  type: z.literal("http_basic").describe('"http_basic".'),
-  username: text().describe("User name."),
-  password: text().describe(`Password; write it as ${SECRET}.`),
-}).describe("HTTP Basic authentication.");
-
-const oauth2Auth = obj({
-  type: z
-    .enum(["oauth2_client_credentials", "oauth2"])
-    .describe(
-      '"oauth2_client_credentials" (dlt) or "oauth2" (the seeds\' spelling); both mean the client-credentials grant.',
-    ),
-  access_token_url: z.string().optional().describe("Token endpoint URL (dlt's spelling)."),
-  token_url: z.string().optional().describe("Token endpoint URL (the seeds' spelling of access_token_url)."),
-  client_id: text().describe(`OAuth2 client id; write it as ${SECRET}.`),
-  client_secret: text().describe(`OAuth2 client secret; write it as ${SECRET}.`),
-  access_token_request_data: textMap()
-    .optional()
-    .describe("Extra form fields sent with the token request (e.g. audience)."),
-  scopes: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .describe("Scopes requested with the token."),
-  client_auth: z
-    .enum(["body", "basic"])
-    .optional()
-    .describe('How the client credentials are sent: in the form "body" (default) or as HTTP "basic" auth.'),
-  default_token_expiration: z
-    .number()
-    .positive()
-    .optional()
-    .describe("Token lifetime in seconds when the token response has no expires_in; default 3600."),
-}).describe("OAuth2 client-credentials authentication: the token is fetched, cached and refreshed.");
+/** Each distinct schema of a registry's built-ins, in order (two types may share one, as the oauth2 spellings do). */
+function builtinSchemas<T extends ReadonlyArray<readonly [string, { schema: z.ZodType }]>>(
+  builtins: T,
+): [T[number][1]["schema"], ...T[number][1]["schema"][]] {
+  const schemas = [...new Set(builtins.map(([, registration]) => registration.schema))];
+  return schemas as [T[number][1]["schema"], ...T[number][1]["schema"][]];
+}
 
 export const authSchema = z
-  .discriminatedUnion("type", [bearerAuth, apiKeyAuth, basicAuth, oauth2Auth])
+  .union([
+    AUTHS.registeredOptions<RegisteredAuthConfig>(false),
+    z.discriminatedUnion("type", builtinSchemas(BUILTIN_AUTHS)),
+  ])
   .describe("Authentication: bearer (the default when `type` is left out), api_key, http_basic or oauth2.");
 
-export const PAGINATOR_TYPES = [
-  "single_page",
-  "offset",
-  "page_number",
-  "cursor",
-  "json_link",
-  // dlt still takes its old name (deprecated there too); semantic checks warn with the new one.
-  "json_response",
-  "header_link",
-  "header_cursor",
-  "auto",
-] as const;
+export const PAGINATOR_TYPES = BUILTIN_PAGINATORS.map(([type]) => type) as [
+  BuiltinPaginatorType,
+  ...BuiltinPaginatorType[],
+];
 
-const maximumPages = () =>
-  z.number().int().positive().optional().describe("Stop after this many pages (a safety cap).");
-const totalPath = () =>
-  z
-    .string()
-    .nullable()
-    .optional()
-    .describe("JSON path of the total in the response; null or absent: stop on a short or empty page.");
-const stopAfterEmptyPage = () =>
-  z.boolean().optional().describe("Stop when a page has no records; default true.");
-const hasMorePath = () =>
-  z.string().optional().describe("JSON path of a boolean in the response that is false on the last page.");
-
-const singlePagePaginator = obj({
-  type: z.literal("single_page").describe('"single_page": one request, no pagination.'),
-}).describe("No pagination.");
-
-const offsetPaginator = obj({
-  type: z.literal("offset").describe('"offset".'),
-  limit: z.number().int().positive().describe("Page size, sent as the limit parameter; required."),
-  offset: nonNegInt().optional().describe("First offset; default 0."),
-  offset_param: z.string().optional().describe('Query parameter for the offset; default "offset".'),
-  limit_param: z.string().optional().describe('Query parameter for the page size; default "limit".'),
-  total_path: totalPath(),
-  maximum_offset: nonNegInt().optional().describe("Stop before requesting an offset at or above this."),
-  stop_after_empty_page: stopAfterEmptyPage(),
-  has_more_path: hasMorePath(),
-  offset_body_path: z.string().optional().describe("Send the offset in the JSON body at this path instead."),
-  limit_body_path: z.string().optional().describe("Send the limit in the JSON body at this path instead."),
-  maximum_pages: maximumPages(),
-}).describe("Offset/limit pagination.");
-
-const pageNumberPaginator = obj({
-  type: z.literal("page_number").describe('"page_number".'),
-  base_page: z.number().int().optional().describe("Number of the first page (dlt's spelling); default 0."),
-  start_from_page: z
-    .number()
-    .int()
-    .optional()
-    .describe("Number of the first page (the seeds' spelling of base_page)."),
-  page: z.number().int().optional().describe("Page to start at when it differs from base_page."),
-  page_param: z.string().optional().describe('Query parameter for the page number; default "page".'),
-  page_body_path: z
-    .string()
-    .optional()
-    .describe("Send the page number in the JSON body at this path instead."),
-  total_path: z
-    .string()
-    .nullable()
-    .optional()
-    .describe("JSON path of the total number of pages; null or absent: stop on a short or empty page."),
-  maximum_page: z
-    .number()
-    .int()
-    .optional()
-    .describe("Stop before this page number, as dlt: base_page 1 and maximum_page 3 request pages 1 and 2."),
-  stop_after_empty_page: stopAfterEmptyPage(),
-  has_more_path: hasMorePath(),
-  limit: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("Page size (the seeds' spelling): a page with fewer records is the last."),
-  maximum_pages: maximumPages(),
-}).describe("Page-number pagination.");
-
-const cursorPaginator = obj({
-  type: z.literal("cursor").describe('"cursor".'),
-  cursor_path: z
-    .string()
-    .optional()
-    .describe('JSON path of the next cursor in the response; default "cursors.next".'),
-  cursor_param: z.string().optional().describe('Query parameter the cursor is sent in; default "cursor".'),
-  cursor_body_path: z.string().optional().describe("Send the cursor in the JSON body at this path instead."),
-  maximum_pages: maximumPages(),
-}).describe("Cursor pagination: the next cursor is read from the response body.");
-
-const jsonLinkOptions = {
-  next_url_path: z
-    .string()
-    .optional()
-    .describe('JSON path of the next page URL in the response; default "next".'),
-  maximum_pages: maximumPages(),
-};
-
-const jsonLinkPaginator = obj({
-  type: z.literal("json_link").describe('"json_link".'),
-  ...jsonLinkOptions,
-}).describe("Next-page URL in the response body.");
-
-const jsonResponsePaginator = obj({
-  type: z.literal("json_response").describe('"json_response": dlt\'s deprecated name of "json_link".'),
-  ...jsonLinkOptions,
-}).describe('Deprecated (as in dlt): the same as "json_link"; write "json_link".');
-
-const headerLinkPaginator = obj({
-  type: z.literal("header_link").describe('"header_link".'),
-  links_next_key: z
-    .string()
-    .optional()
-    .describe('Relation of the next link in the Link header; default "next".'),
-  maximum_pages: maximumPages(),
-}).describe("Next-page URL in the Link header (RFC 8288).");
-
-const headerCursorPaginator = obj({
-  type: z.literal("header_cursor").describe('"header_cursor".'),
-  cursor_key: z.string().optional().describe('Response header holding the next cursor; default "next".'),
-  cursor_param: z.string().optional().describe('Query parameter the cursor is sent in; default "cursor".'),
-  maximum_pages: maximumPages(),
-}).describe("Cursor pagination: the next cursor is read from a response header.");
-
-const autoPaginator = obj({
-  type: z.literal("auto").describe('"auto".'),
-  maximum_pages: maximumPages(),
-}).describe("Detect the pagination from the first response.");
-
-export const paginatorObjectSchema = z.discriminatedUnion("type", [
-  singlePagePaginator,
-  offsetPaginator,
-  pageNumberPaginator,
-  cursorPaginator,
-  jsonLinkPaginator,
-  jsonResponsePaginator,
-  headerLinkPaginator,
-  headerCursorPaginator,
-  autoPaginator,
-]);
+export const paginatorObjectSchema = z.discriminatedUnion("type", builtinSchemas(BUILTIN_PAGINATORS));
 
 export const paginatorSchema = z
-  .union([z.enum(PAGINATOR_TYPES), paginatorObjectSchema])
+  .union([
+    PAGINATORS.registeredOptions<string | RegisteredPaginatorConfig>(true),
+    z.enum(PAGINATOR_TYPES),
+    paginatorObjectSchema,
+  ])
   .describe(
     'Pagination: a type name ("json_link", "header_link", "single_page", …) for its defaults, or an object with `type` and options.',
   );
 
 // ---------------------------------------------------------------- endpoint
 
-export const incrementalSchema = obj({
+export const incrementalSchema = configObject({
   cursor_path: z.string().describe("Field (a dotted JSON path) of each record that is the cursor; required."),
   initial_value: z
     .union([z.string(), z.number()])
@@ -318,24 +110,24 @@ export const incrementalSchema = obj({
     ),
   end_param: z.string().optional().describe("Query parameter that receives end_value."),
   last_value_func: z
-    .union([z.enum(["max", "min"]), fn<(values: unknown[]) => unknown>()])
+    .union([z.enum(["max", "min"]), tsFunction<(values: unknown[]) => unknown>()])
     .optional()
     .describe('How the last value is chosen: "max" (default) or "min" (a function in TypeScript).'),
   primary_key: columnNames()
     .optional()
     .describe("Key used to deduplicate boundary records; default the resource's primary_key."),
-  convert: fn<(value: unknown) => unknown>()
+  convert: tsFunction<(value: unknown) => unknown>()
     .optional()
     .describe("TypeScript only: converts the cursor value before it is sent."),
 }).describe("Incremental loading: only records whose cursor is past the last run's are loaded.");
 
-const resolveParam = obj({
+const resolveParam = configObject({
   type: z.literal("resolve").describe('"resolve".'),
   resource: z.string().describe("Parent resource whose records drive this resource."),
   field: z.string().describe("Field (a dotted path) of the parent record whose value the parameter takes."),
 }).describe("Legacy parent binding: the parameter takes a field of each parent record.");
 
-const incrementalParam = obj({
+const incrementalParam = configObject({
   type: z.literal("incremental").describe('"incremental".'),
   ...incrementalSchema.shape,
 }).describe("Legacy incremental binding: the parameter takes the cursor's start value.");
@@ -345,7 +137,7 @@ const scalar = () => z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const paramValueSchema = z
   .union([
     scalar(),
-    text(),
+    stringOrSecret(),
     z.array(z.union([z.string(), z.number(), z.boolean()])),
     z.discriminatedUnion("type", [resolveParam, incrementalParam]),
   ])
@@ -353,33 +145,14 @@ export const paramValueSchema = z
     "A query parameter: a value (placeholders like {resources.parent.id} and {incremental.start_value} allowed), a list (repeated), null (drop a default), or a resolve/incremental binding.",
   );
 
-const responseActionObject = obj({
-  status_code: z
-    .union([z.number().int(), z.array(z.number().int())])
-    .optional()
-    .describe("Match responses with this status (or any of these)."),
-  content: z.string().optional().describe("Match responses whose body contains this text."),
-  action: z
-    .enum(["ignore", "retry", "fail"])
-    .describe('"ignore" the response (no records), "retry" it, or "fail".'),
-}).describe("A response action: when the response matches, take the action.");
-
-export const responseActionSchema = z.union([
-  responseActionObject,
-  fn<(response: HttpResponse) => "ignore" | "retry" | "fail" | undefined>(),
-]);
-
-export const endpointSchema = obj({
+export const endpointSchema = configObject({
   path: z
     .string()
     .optional()
     .describe(
       "Path relative to client.base_url (or an absolute URL); may hold {resources.<parent>.<field>} placeholders; default the resource name.",
     ),
-  method: z
-    .enum(["GET", "POST", "PUT", "PATCH", "DELETE"])
-    .optional()
-    .describe('HTTP method; default "GET".'),
+  method: z.enum(HTTP_METHODS).optional().describe('HTTP method; default "GET".'),
   params: z
     .record(z.string(), paramValueSchema)
     .optional()
@@ -397,7 +170,7 @@ export const endpointSchema = obj({
       "Form request body: an object, a list of [key, value] pairs (a key may repeat), or a raw string; placeholders allowed; {} sends no body.",
     ),
   headers: z
-    .record(z.string(), z.union([text(), z.null()]))
+    .record(z.string(), z.union([stringOrSecret(), z.null()]))
     .nullable()
     .optional()
     .describe("Request headers for this endpoint, over client.headers; placeholders allowed."),
@@ -427,7 +200,7 @@ export const endpointSchema = obj({
     .nullable()
     .optional()
     .describe("Authentication for this endpoint only, instead of client.auth."),
-  error_handler: errorHandlerSchema
+  error_handler: retryPolicySchema
     .nullable()
     .optional()
     .describe("Retry policy of this endpoint, over resource_defaults and client; null removes the default."),
@@ -439,7 +212,7 @@ export { DATA_TYPES };
 
 const CONTRACT_MODES = ["evolve", "freeze", "discard_row", "discard_value"] as const;
 
-const columnHint = obj({
+const columnHint = configObject({
   name: z.string().optional().describe("Column name, when it differs from the key."),
   data_type: z.enum(DATA_TYPES).optional().describe("Column type; default inferred from the data."),
   nullable: z
@@ -471,7 +244,7 @@ const jsonSchemaProperty = z
   })
   .describe("A JSON Schema property; other JSON Schema keywords are accepted and ignored.");
 
-export const jsonSchemaColumnsSchema = obj({
+export const jsonSchemaColumnsSchema = configObject({
   $schema: z.string().optional().describe("JSON Schema dialect URI; ignored."),
   title: z.string().optional().describe("Ignored."),
   description: z.string().optional().describe("Ignored."),
@@ -487,7 +260,7 @@ export const jsonSchemaColumnsSchema = obj({
     .union([z.boolean(), z.record(z.string(), z.unknown())])
     .optional()
     .describe("Ignored."),
-}).describe("Column hints as a JSON Schema of one record (the seeds' form): field types and nullability.");
+}).describe("Column hints as a JSON Schema of one record: field types and nullability.");
 
 export const columnsSchema = z
   .union([jsonSchemaColumnsSchema, z.record(z.string(), columnHint)])
@@ -496,7 +269,7 @@ export const columnsSchema = z
 export const writeDispositionSchema = z
   .union([
     z.enum(["append", "replace", "merge"]),
-    obj({
+    configObject({
       disposition: z.enum(["append", "replace", "merge"]).describe("append, replace or merge."),
       strategy: z
         .enum(["delete-insert", "upsert", "scd2"])
@@ -513,7 +286,7 @@ export const writeDispositionSchema = z
 export const schemaContractSchema = z
   .union([
     z.enum(CONTRACT_MODES),
-    obj({
+    configObject({
       tables: z.enum(CONTRACT_MODES).optional().describe("New tables."),
       columns: z.enum(CONTRACT_MODES).optional().describe("New columns."),
       data_type: z.enum(CONTRACT_MODES).optional().describe("Values that do not fit their column's type."),
@@ -523,14 +296,14 @@ export const schemaContractSchema = z
     'What schema changes are allowed: "evolve" (default), "freeze", "discard_row" or "discard_value".',
   );
 
-export const processingStepSchema = obj({
-  filter: fn<(record: Record<string, unknown>) => boolean>()
+export const processingStepSchema = configObject({
+  filter: tsFunction<(record: Record<string, unknown>) => boolean>()
     .optional()
     .describe("Keep records for which it returns true."),
-  map: fn<(record: Record<string, unknown>) => Record<string, unknown>>()
+  map: tsFunction<(record: Record<string, unknown>) => Record<string, unknown>>()
     .optional()
     .describe("Replace each record with its result."),
-  yield_map: fn<(record: Record<string, unknown>) => Iterable<Record<string, unknown>>>()
+  yield_map: tsFunction<(record: Record<string, unknown>) => Iterable<Record<string, unknown>>>()
     .optional()
     .describe("Replace each record with the records it yields."),
 }).describe("A processing step (TypeScript only): filter, map or yield_map, applied in order.");
@@ -584,17 +357,17 @@ const resourceHintsShape = {
     .describe(
       'Allowed schema changes: "evolve" (default), "freeze", "discard_row", "discard_value", or per part.',
     ),
-  max_table_nesting: nonNegInt()
+  max_table_nesting: nonNegativeInt()
     .nullable()
     .optional()
     .describe("Depth of nested lists turned into child tables; deeper data is stored as JSON."),
 };
 
-export const resourceDefaultsSchema = obj(resourceHintsShape).describe(
+export const resourceDefaultsSchema = configObject(resourceHintsShape).describe(
   "Defaults merged into every resource: endpoint.params, endpoint.json and columns one level deep, the rest replaced; null resets a default.",
 );
 
-export const resourceObjectSchema = obj({
+export const resourceObjectSchema = configObject({
   name: z.string().min(1).describe("Resource name; also the table name unless table_name is set."),
   ...resourceHintsShape,
 }).describe("A resource: one endpoint read into one table.");
@@ -603,12 +376,12 @@ export const resourceSchema = z
   .union([z.string().min(1), resourceObjectSchema])
   .describe("A resource, or its name as shorthand for {name, endpoint: {path: name}}.");
 
-export const clientSchema = obj({
+export const clientSchema = configObject({
   base_url: z.string().describe("Base URL every endpoint path is relative to."),
-  headers: textMap().optional().describe("Headers sent with every request."),
+  headers: stringOrSecretMap().optional().describe("Headers sent with every request."),
   auth: authSchema.optional(),
   paginator: paginatorSchema.optional().describe("Default pagination for every endpoint."),
-  error_handler: errorHandlerSchema.optional(),
+  error_handler: retryPolicySchema.optional(),
   connect_timeout: z.number().positive().optional().describe("sluice: seconds to connect; default 10."),
   read_timeout: z
     .number()
@@ -629,7 +402,7 @@ export const clientSchema = obj({
     .describe("sluice: largest response body in bytes, also once decompressed; default 134217728 (128 MiB)."),
 }).describe("The HTTP client shared by all resources.");
 
-export const pipelineBlockSchema = obj({
+export const pipelineBlockSchema = configObject({
   pipeline_name: z.string().min(1).optional().describe("Pipeline name; default the config file's stem."),
   destination: z
     .string()
@@ -641,7 +414,7 @@ export const pipelineBlockSchema = obj({
     .describe("Dataset (schema or folder); default <pipeline_name>_dataset."),
 }).describe("sluice: pipeline settings for `sluice run`; command-line flags override them.");
 
-export const restApiConfigSchema = obj({
+export const restApiConfigSchema = configObject({
   $schema: z.string().optional().describe("JSON Schema URL for editors; ignored."),
   pipeline: pipelineBlockSchema.optional(),
   client: clientSchema,
@@ -660,7 +433,7 @@ export type PaginatorSpec = z.infer<typeof paginatorSchema>;
 export type PaginatorObject = z.infer<typeof paginatorObjectSchema>;
 export type PaginatorType = (typeof PAGINATOR_TYPES)[number];
 export type IncrementalConfig = z.infer<typeof incrementalSchema>;
-export type ErrorHandlerConfig = z.infer<typeof errorHandlerSchema>;
+export type ErrorHandlerConfig = z.infer<typeof retryPolicySchema>;
 export type ParamValue = z.infer<typeof paramValueSchema>;
 export type ResolveParamConfig = z.infer<typeof resolveParam>;
 export type IncrementalParamConfig = z.infer<typeof incrementalParam>;

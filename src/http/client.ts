@@ -234,7 +234,8 @@ export class RestClient {
     const paginator = createPaginator(opts.paginator, (type, reason) =>
       log.info(`paginator detected: ${type}`, { reason }),
     );
-    const maxPages = opts.paginator?.maximum_pages;
+    const maxPages =
+      opts.paginator && "maximum_pages" in opts.paginator ? opts.paginator.maximum_pages : undefined;
     let select: RecordSelector | undefined =
       opts.data_selector !== undefined ? compileSelector(opts.data_selector) : undefined;
     const guard = new PageGuard();

@@ -1,17 +1,33 @@
 // Public surface of the HTTP layer.
-export type { Authenticator, AuthTarget, TokenFetcher } from "./auth/index.js";
+export type {
+  AuthContext,
+  Authenticator,
+  AuthRegistration,
+  AuthTarget,
+  RegisteredAuthConfig,
+  TokenFetcher,
+} from "./auth/index.js";
 export {
   ApiKeyAuth,
   BearerAuth,
   createAuthenticator,
   HttpBasicAuth,
   OAuth2ClientCredentialsAuth,
+  registerAuth,
 } from "./auth/index.js";
 export { DEFAULT_TIMERS, RestClient } from "./client.js";
 export { AuthError, HttpError } from "./errors.js";
-export type { Paginator } from "./paginators/index.js";
+export { configObject, stringOrSecret } from "./options-schema.js";
+export type {
+  PagePlan,
+  Paginator,
+  PaginatorContext,
+  PaginatorRegistration,
+  RegisteredPaginatorConfig,
+} from "./paginators/index.js";
 export {
   AutoPaginator,
+  BasePaginator,
   CursorPaginator,
   createPaginator,
   detectPaginator,
@@ -21,6 +37,7 @@ export {
   OffsetPaginator,
   PageNumberPaginator,
   parseLinkHeader,
+  registerPaginator,
   SinglePagePaginator,
 } from "./paginators/index.js";
 export { RateLimiter } from "./rate-limiter.js";

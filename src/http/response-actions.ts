@@ -1,6 +1,27 @@
-import type { HttpResponse, ResponseAction } from "./types.js";
+import { z } from "zod";
+import { configObject, tsFunction } from "./options-schema.js";
+import type { HttpResponse } from "./types.js";
 
 export type ActionOutcome = "ignore" | "retry" | "fail" | undefined;
+
+const responseActionObject = configObject({
+  status_code: z
+    .union([z.number().int(), z.array(z.number().int())])
+    .optional()
+    .describe("Match responses with this status (or any of these)."),
+  content: z.string().optional().describe("Match responses whose body contains this text."),
+  action: z
+    .enum(["ignore", "retry", "fail"])
+    .describe('"ignore" the response (no records), "retry" it, or "fail".'),
+}).describe("A response action: when the response matches, take the action.");
+
+/** A response action, dlt's shape: match on status and/or body content, then act; or a function deciding. */
+export const responseActionSchema = z.union([
+  responseActionObject,
+  tsFunction<(response: HttpResponse) => ActionOutcome>(),
+]);
+
+export type ResponseAction = z.output<typeof responseActionSchema>;
 
 function statusMatches(expected: number | number[] | undefined, status: number): boolean {
   if (expected === undefined) return true;

@@ -1,5 +1,31 @@
+import { z } from "zod";
 import { firstValue } from "./headers.js";
-import type { RetryPolicy } from "./types.js";
+import { configObject, nonNegativeInt } from "./options-schema.js";
+
+export const retryPolicySchema = configObject({
+  retry_on_status_codes: z
+    .array(z.number().int().min(100).max(599))
+    .optional()
+    .describe("HTTP status codes that are retried; default [429, 500, 502, 503, 504]."),
+  max_retries: nonNegativeInt()
+    .optional()
+    .describe("Retries after the first attempt before the request fails; default 3."),
+  backoff_factor: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("Exponential backoff base in seconds: the n-th retry waits about factor × 2^(n-1); default 2."),
+  max_delay: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("Longest single wait between retries in seconds, Retry-After included; default 60."),
+}).describe(
+  "Retry policy (the `error_handler` spelling); allowed in client, resource_defaults.endpoint and endpoint, the most specific wins.",
+);
+
+/** A retry policy with every knob set: `error_handler` layers merged over the defaults. */
+export type RetryPolicy = Required<z.output<typeof retryPolicySchema>>;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   retry_on_status_codes: [429, 500, 502, 503, 504],

@@ -1,90 +1,29 @@
 import type { DataRecord } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
+import type { BuiltinAuthConfig } from "./auth/builtins.js";
+import type { RegisteredAuthConfig } from "./auth/registry.js";
+import type { BuiltinPaginatorConfig } from "./paginators/builtins.js";
+import type { RegisteredPaginatorConfig } from "./paginators/registry.js";
+import type { ResponseAction } from "./response-actions.js";
+import type { RetryPolicy } from "./retry.js";
 
 /**
  * Public contract of the HTTP layer. The declarative source builds these from config; the pipeline
- * only sees the pages they produce.
+ * only sees the pages they produce. The config blocks (auth, paginator, retry policy, response
+ * actions) are the types of their zod schemas, declared beside the code that reads them.
  */
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type ParamScalar = string | number | boolean | null;
 export type ParamValue = ParamScalar | ParamScalar[];
 
-/** Retry policy, in the seeds' spelling (`error_handler`). Defaults: [429,500,502,503,504], 3, 2, 60. */
-export interface RetryPolicy {
-  retry_on_status_codes: number[];
-  max_retries: number;
-  backoff_factor: number;
-  /** Longest single wait, seconds. */
-  max_delay: number;
-}
+export type { ResponseAction, RetryPolicy };
 
-export type AuthConfig =
-  | { type?: "bearer"; token: string }
-  | { type: "api_key"; name?: string; api_key: string; location?: "header" | "query" | "param" | "cookie" }
-  | { type: "http_basic"; username: string; password: string }
-  | {
-      type: "oauth2_client_credentials" | "oauth2";
-      access_token_url?: string;
-      token_url?: string;
-      client_id: string;
-      client_secret: string;
-      access_token_request_data?: Record<string, string>;
-      scopes?: string | string[];
-      /** Send client_id/secret as HTTP Basic instead of in the form body. */
-      client_auth?: "body" | "basic";
-      default_token_expiration?: number;
-    };
+/** An auth config with its secrets resolved: a built-in type's, or a registered type's. */
+export type AuthConfig = BuiltinAuthConfig | RegisteredAuthConfig;
 
-/** A response action, dlt's shape: match on status and/or body content, then act. */
-export type ResponseAction =
-  | { status_code?: number | number[]; content?: string; action: "ignore" | "retry" | "fail" }
-  | ((response: HttpResponse) => "ignore" | "retry" | "fail" | undefined);
-
-export type PaginatorConfig =
-  | { type: "single_page"; maximum_pages?: number }
-  | {
-      type: "offset";
-      limit: number;
-      offset?: number;
-      offset_param?: string;
-      limit_param?: string;
-      total_path?: string | null;
-      maximum_offset?: number;
-      stop_after_empty_page?: boolean;
-      has_more_path?: string;
-      offset_body_path?: string;
-      limit_body_path?: string;
-      maximum_pages?: number;
-    }
-  | {
-      type: "page_number";
-      base_page?: number;
-      /** Seeds' spelling of base_page. */
-      start_from_page?: number;
-      page?: number;
-      page_param?: string;
-      page_body_path?: string;
-      total_path?: string | null;
-      maximum_page?: number;
-      stop_after_empty_page?: boolean;
-      has_more_path?: string;
-      /** Page size: a page shorter than it is the last (seeds' spelling). */
-      limit?: number;
-      maximum_pages?: number;
-    }
-  | {
-      type: "cursor";
-      cursor_path?: string;
-      cursor_param?: string;
-      cursor_body_path?: string;
-      maximum_pages?: number;
-    }
-  | { type: "json_link"; next_url_path?: string; maximum_pages?: number }
-  /** dlt's deprecated name of json_link. */
-  | { type: "json_response"; next_url_path?: string; maximum_pages?: number }
-  | { type: "header_link"; links_next_key?: string; maximum_pages?: number }
-  | { type: "header_cursor"; cursor_key?: string; cursor_param?: string; maximum_pages?: number }
-  | { type: "auto"; maximum_pages?: number };
+/** A paginator config: a built-in type's, or a registered type's. */
+export type PaginatorConfig = BuiltinPaginatorConfig | RegisteredPaginatorConfig;
 
 /** A form body: a map, or `[key, value]` pairs in order (a key may repeat), or a raw string body. */
 export type FormBody = Record<string, string> | Array<[string, string]> | string;

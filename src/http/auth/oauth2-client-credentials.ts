@@ -1,12 +1,46 @@
+import { z } from "zod";
+import type { Resolved } from "../../config/secrets.js";
 import { maskUrl, registerSecret } from "../../core/redact.js";
 import { AuthError, bodySnippet } from "../errors.js";
-import type { AuthConfig } from "../types.js";
+import { configObject, SECRET_SPELLING, stringOrSecret, stringOrSecretMap } from "../options-schema.js";
 import type { Authenticator, AuthTarget } from "./authenticator.js";
 import { basicHeader } from "./http-basic.js";
+import type { AuthRegistration } from "./registry.js";
 
-/** The OAuth2 variant of the auth contract, in either spelling. */
+export const oauth2ClientCredentialsSchema = configObject({
+  type: z
+    .enum(["oauth2_client_credentials", "oauth2"])
+    .describe(
+      '"oauth2_client_credentials" (dlt) or "oauth2" (the `oauth2` + `token_url` spelling); both mean the client-credentials grant.',
+    ),
+  access_token_url: z.string().optional().describe("Token endpoint URL (dlt's spelling)."),
+  token_url: z
+    .string()
+    .optional()
+    .describe("Token endpoint URL: access_token_url in the `oauth2` + `token_url` spelling."),
+  client_id: stringOrSecret().describe(`OAuth2 client id; write it as ${SECRET_SPELLING}.`),
+  client_secret: stringOrSecret().describe(`OAuth2 client secret; write it as ${SECRET_SPELLING}.`),
+  access_token_request_data: stringOrSecretMap()
+    .optional()
+    .describe("Extra form fields sent with the token request (e.g. audience)."),
+  scopes: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe("Scopes requested with the token."),
+  client_auth: z
+    .enum(["body", "basic"])
+    .optional()
+    .describe('How the client credentials are sent: in the form "body" (default) or as HTTP "basic" auth.'),
+  default_token_expiration: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Token lifetime in seconds when the token response has no expires_in; default 3600."),
+}).describe("OAuth2 client-credentials authentication: the token is fetched, cached and refreshed.");
+
+/** The OAuth2 auth config, in either spelling, its secrets resolved. */
 export type OAuth2ClientCredentialsConfig = Omit<
-  Extract<AuthConfig, { type: "oauth2_client_credentials" | "oauth2" }>,
+  Resolved<z.output<typeof oauth2ClientCredentialsSchema>>,
   "type"
 >;
 
@@ -21,7 +55,7 @@ export type TokenFetcher = (
 const MAX_REFRESH_MARGIN_MS = 60_000;
 
 /**
- * OAuth2 client-credentials grant (`oauth2_client_credentials` / the seeds' `oauth2`). One token is shared
+ * OAuth2 client-credentials grant (`oauth2_client_credentials`, or `oauth2` with `token_url`). One token is shared
  * by every request of the client; concurrent requests wait on a single token fetch; it is renewed shortly
  * before `expires_in` runs out and once after a 401.
  */
@@ -130,3 +164,9 @@ export class OAuth2ClientCredentialsAuth implements Authenticator {
     return token;
   }
 }
+
+export const oauth2ClientCredentials: AuthRegistration<typeof oauth2ClientCredentialsSchema> = {
+  schema: oauth2ClientCredentialsSchema,
+  secrets: ["client_secret"],
+  create: (config, { fetchToken, now }) => new OAuth2ClientCredentialsAuth(config, fetchToken, now),
+};

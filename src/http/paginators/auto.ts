@@ -1,11 +1,20 @@
+import { z } from "zod";
+import { configObject } from "../options-schema.js";
 import type { PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
+import { maximumPages } from "./common-options.js";
 import { CursorPaginator } from "./cursor.js";
 import { HeaderLinkPaginator, parseLinkHeader } from "./header-link.js";
 import { JsonLinkPaginator } from "./json-link.js";
 import { PageNumberPaginator } from "./page-number.js";
 import type { PagePlan, Paginator } from "./paginator.js";
+import type { PaginatorRegistration } from "./registry.js";
 import { SinglePagePaginator } from "./single-page.js";
+
+export const autoSchema = configObject({
+  type: z.literal("auto").describe('"auto".'),
+  maximum_pages: maximumPages(),
+}).describe("Detect the pagination from the first response.");
 
 const NEXT_URL_KEY = /^(next|next_?url|next_?link|next_?page(_?url|_?link)?|nextpageurl)$/i;
 const TOTAL_PAGES_KEY = /^(total_?pages|pages|page_?count|num_?pages|number_?of_?pages|last_?page)$/i;
@@ -143,3 +152,8 @@ export class AutoPaginator implements Paginator {
     return this.delegate?.planRemaining?.(limit);
   }
 }
+
+export const auto: PaginatorRegistration<typeof autoSchema> = {
+  schema: autoSchema,
+  create: (_config, context) => new AutoPaginator(context.onDetect),
+};

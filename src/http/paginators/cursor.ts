@@ -1,14 +1,25 @@
+import { z } from "zod";
 import { SluiceError } from "../../core/errors.js";
 import { getPath, setPath } from "../../core/json-path.js";
+import { configObject } from "../options-schema.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
+import { cursorParam, maximumPages } from "./common-options.js";
 import { BasePaginator, SeenValues } from "./paginator.js";
+import type { PaginatorRegistration } from "./registry.js";
 
-export interface CursorPaginatorConfig {
-  cursor_path?: string;
-  cursor_param?: string;
-  cursor_body_path?: string;
-}
+export const cursorSchema = configObject({
+  type: z.literal("cursor").describe('"cursor".'),
+  cursor_path: z
+    .string()
+    .optional()
+    .describe('JSON path of the next cursor in the response; default "cursors.next".'),
+  cursor_param: cursorParam(),
+  cursor_body_path: z.string().optional().describe("Send the cursor in the JSON body at this path instead."),
+  maximum_pages: maximumPages(),
+}).describe("Cursor pagination: the next cursor is read from the response body.");
+
+export type CursorPaginatorConfig = Omit<z.output<typeof cursorSchema>, "type" | "maximum_pages">;
 
 /** dlt's `cursor`: the next cursor read from `cursor_path` goes into `cursor_param` (or `cursor_body_path`). */
 export class CursorPaginator extends BasePaginator {
@@ -67,3 +78,8 @@ function pythonFalsy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   return typeof value === "object" && Object.keys(value).length === 0;
 }
+
+export const cursor: PaginatorRegistration<typeof cursorSchema> = {
+  schema: cursorSchema,
+  create: (config) => new CursorPaginator(config),
+};

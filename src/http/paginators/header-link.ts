@@ -1,5 +1,18 @@
+import { z } from "zod";
+import { configObject } from "../options-schema.js";
 import type { HttpResponse } from "../types.js";
+import { maximumPages } from "./common-options.js";
 import { NextUrlPaginator } from "./next-url.js";
+import type { PaginatorRegistration } from "./registry.js";
+
+export const headerLinkSchema = configObject({
+  type: z.literal("header_link").describe('"header_link".'),
+  links_next_key: z
+    .string()
+    .optional()
+    .describe('Relation of the next link in the Link header; default "next".'),
+  maximum_pages: maximumPages(),
+}).describe("Next-page URL in the Link header (RFC 8288).");
 
 /** Parses an RFC 8288 `Link` header into rel → URL (first URL wins per rel). */
 export function parseLinkHeader(header: string | string[] | undefined): Record<string, string> {
@@ -21,7 +34,7 @@ export class HeaderLinkPaginator extends NextUrlPaginator {
   readonly type = "header_link";
   readonly linksNextKey: string;
 
-  constructor(cfg: { links_next_key?: string } = {}) {
+  constructor(cfg: { links_next_key?: string | undefined } = {}) {
     super();
     this.linksNextKey = (cfg.links_next_key ?? "next").toLowerCase();
   }
@@ -34,3 +47,8 @@ export class HeaderLinkPaginator extends NextUrlPaginator {
     return `Link header rel=${this.linksNextKey}`;
   }
 }
+
+export const headerLink: PaginatorRegistration<typeof headerLinkSchema> = {
+  schema: headerLinkSchema,
+  create: (config) => new HeaderLinkPaginator(config),
+};

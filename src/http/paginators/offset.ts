@@ -1,13 +1,32 @@
+import { z } from "zod";
 import { SluiceError } from "../../core/errors.js";
 import { setPath } from "../../core/json-path.js";
+import { configObject, nonNegativeInt } from "../options-schema.js";
 import { jsonBodyObject, type PreparedRequest } from "../request.js";
-import type { PaginatorConfig } from "../types.js";
+import { hasMorePath, maximumPages, stopAfterEmptyPage } from "./common-options.js";
 import { checkValueTarget, RangePaginator } from "./range.js";
+import type { PaginatorRegistration } from "./registry.js";
 
-export type OffsetPaginatorConfig = Omit<
-  Extract<PaginatorConfig, { type: "offset" }>,
-  "type" | "maximum_pages"
->;
+export const offsetSchema = configObject({
+  type: z.literal("offset").describe('"offset".'),
+  limit: z.number().int().positive().describe("Page size, sent as the limit parameter; required."),
+  offset: nonNegativeInt().optional().describe("First offset; default 0."),
+  offset_param: z.string().optional().describe('Query parameter for the offset; default "offset".'),
+  limit_param: z.string().optional().describe('Query parameter for the page size; default "limit".'),
+  total_path: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("JSON path of the total in the response; null or absent: stop on a short or empty page."),
+  maximum_offset: nonNegativeInt().optional().describe("Stop before requesting an offset at or above this."),
+  stop_after_empty_page: stopAfterEmptyPage(),
+  has_more_path: hasMorePath(),
+  offset_body_path: z.string().optional().describe("Send the offset in the JSON body at this path instead."),
+  limit_body_path: z.string().optional().describe("Send the limit in the JSON body at this path instead."),
+  maximum_pages: maximumPages(),
+}).describe("Offset/limit pagination.");
+
+export type OffsetPaginatorConfig = Omit<z.output<typeof offsetSchema>, "type" | "maximum_pages">;
 
 /** dlt's `offset`: `offset=0&limit=N`, then offset += limit; stops at offset >= total or maximum_offset. */
 export class OffsetPaginator extends RangePaginator {
@@ -51,3 +70,8 @@ export class OffsetPaginator extends RangePaginator {
     return this.current >= total;
   }
 }
+
+export const offset: PaginatorRegistration<typeof offsetSchema> = {
+  schema: offsetSchema,
+  create: (config) => new OffsetPaginator(config),
+};

@@ -2,7 +2,7 @@ import { formatPath, headerIssues, isSecretRef, validateConfig } from "../../con
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
 import { type DataRecord, isPlainObject } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
-import { maskUrl, registerSecret } from "../../core/redact.js";
+import { maskUrl } from "../../core/redact.js";
 import type {
   Resource,
   ResourceContext,
@@ -11,11 +11,11 @@ import type {
   Source,
   WriteDisposition,
 } from "../../core/resource.js";
+import { registerAuthSecrets } from "../../http/auth/index.js";
 import { RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
 import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
 import type {
-  AuthConfig,
   ClientOptions,
   PaginateOptions,
   ParamValue,
@@ -149,12 +149,6 @@ function checkPaginator(plan: ResourcePlan, cfg: RestApiConfig, issues: ConfigIs
 function warnTo(logger: Logger): (issue: ConfigIssue) => void {
   return (issue) =>
     logger.warn(`config: ${issue.path}: ${issue.message}`, issue.hint ? { hint: issue.hint } : {});
-}
-
-function registerAuthSecrets(auth: AuthConfig | undefined): void {
-  if (!auth) return;
-  for (const key of ["token", "api_key", "password", "client_secret"] as const)
-    if (key in auth) registerSecret((auth as Record<string, unknown>)[key]);
 }
 
 function asList(v: string | string[] | undefined | null): string[] | undefined {
