@@ -15,12 +15,7 @@ import { registerAuthSecrets } from "../../http/auth/index.js";
 import { RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
 import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
-import type {
-  ClientOptions,
-  PaginateOptions,
-  ParamValue,
-  ResponseAction,
-} from "../../http/types.js";
+import type { ClientOptions, PaginateOptions, ParamValue, ResponseAction } from "../../http/types.js";
 import { columnHints } from "./columns.js";
 import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
 import { effectivePaginator, effectiveRetry } from "./defaults.js";
