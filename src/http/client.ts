@@ -1,4 +1,3 @@
-import { STATUS_CODES } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { Agent, request as undiciRequest } from "undici";
 import { SluiceError } from "../core/errors.js";
@@ -10,7 +9,7 @@ import { type Authenticator, createAuthenticator, type TokenFetcher } from "./au
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
 import { firstValue } from "./headers.js";
-import { type ResponseOutcome, type RetryRules, requestRules, tokenRequestRules } from "./next-step.js";
+import { type RetryRules, requestRules, tokenRequestRules } from "./next-step.js";
 import { createPaginator } from "./paginators/index.js";
 import { PageGuard } from "./paginators/page-guard.js";
 import type { PagePlan } from "./paginators/paginator.js";
@@ -21,6 +20,7 @@ import { mergeRetryPolicy, networkErrorCode } from "./retry.js";
 import { retrying } from "./retry-loop.js";
 import { compileSelector, detectRecordPath, type RecordSelector } from "./selector.js";
 import { Semaphore } from "./semaphore.js";
+import { type Attempted, settle } from "./settle.js";
 import type {
   AuthConfig,
   ClientOptions,
@@ -82,11 +82,6 @@ interface SentResponse {
   sentAuthorization: string | undefined;
   authenticated: boolean;
 }
-
-/** An attempt's outcome, with what the client needs besides the decision: the response and its credentials. */
-type Attempted =
-  | (ResponseOutcome & { response: HttpResponse; sentAuthorization: string | undefined })
-  | { error: unknown };
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -376,55 +371,14 @@ export class RestClient {
 
   /** One logical request: attempts, as the retry loop decides, then the response or the error it settled on. */
   private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
-    const { result, step, attempts } = await retrying({
+    const settled = await retrying({
       rules: ctx.rules,
       timers: this.timers,
       run: () => this.attempt(req, ctx),
       refresh: (result) => this.refreshAuth(ctx, result),
       wait: (result, attempt, delayMs) => this.backoff(ctx, req, result, attempt, delayMs),
     });
-    if ("error" in result) {
-      const err = result.error as Error;
-      throw new HttpError(
-        `request failed (${networkErrorCode(err) ?? err.name}: ${err.message})`,
-        {
-          resource: ctx.resource,
-          method: req.method,
-          url: withParams(req.url, req.params),
-          attempts,
-          cause: err,
-        },
-        "HTTP_CONNECTION",
-      );
-    }
-    const { response } = result;
-    if (step.step === "ignore") {
-      response.ignored = true;
-      return response;
-    }
-    if (step.step === "accept") {
-      // The parsed body is what callers use; dropping the text halves what a page keeps alive.
-      response.text = undefined;
-      return response;
-    }
-    const details = {
-      resource: ctx.resource,
-      method: req.method,
-      url: response.url,
-      status: response.status,
-      body: response.text ?? "",
-      contentType: firstValue(response.headers["content-type"]),
-      attempts,
-    };
-    if (step.reason === "action") throw new HttpError("failed by a response action", details);
-    if (step.reason === "not-json") {
-      // A body announced as JSON that does not parse was most often cut off on the way.
-      const what = /json/i.test(details.contentType ?? "")
-        ? "the body is not valid JSON (cut off or malformed)"
-        : "the body is not JSON";
-      throw new HttpError(what, details, "HTTP_NOT_JSON");
-    }
-    throw new HttpError(STATUS_CODES[response.status] ?? "request failed", details);
+    return settle(settled, req, ctx.resource);
   }
 
   /** One attempt, its body parsed and matched against the response actions; a transport error is an outcome too. */
