@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY, mergeRetryPolicy, parseRetryAfter, retryDelayMs }
 import { encodeParams, joinUrl, withParams } from "./url.js";
 
 describe("retry policy", () => {
-  it("defaults to the seeds' policy and merges client < endpoint", () => {
+  it("defaults to the documented policy and merges client < endpoint", () => {
     expect(DEFAULT_RETRY_POLICY).toEqual({
       retry_on_status_codes: [429, 500, 502, 503, 504],
       max_retries: 3,
