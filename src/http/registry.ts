@@ -46,40 +46,32 @@ export class TypeRegistry<R extends TypeRegistration> {
     this.state = global[key] ??= { byType: new Map(), builtins: undefined };
   }
 
-  private get byType(): Map<string, R> {
-    return this.state.byType;
-  }
-
-  private get builtins(): ReadonlySet<string> | undefined {
-    return this.state.builtins;
-  }
-
   register(type: string, registration: R): void {
-    if (this.builtins?.has(type)) {
+    if (this.state.builtins?.has(type)) {
       if (!this.sealed) return;
       throw new SluiceError(`${this.kind} type "${type}" is built in and cannot be replaced`, {
         code: "REGISTRATION_INVALID",
         hint: `register yours under a name of its own, e.g. "my_${type}"`,
       });
     }
-    this.byType.set(type, registration);
+    this.state.byType.set(type, registration);
   }
 
   /** Ends the built-ins' registrations. */
   sealBuiltins(): void {
     this.sealed = true;
-    this.state.builtins ??= new Set(this.byType.keys());
+    this.state.builtins ??= new Set(this.state.byType.keys());
   }
 
   /** The registration of `type`; one that is not registered is a config a validator would have refused. */
   resolve(named: string | undefined): R {
     const type = named ?? this.defaultType ?? "";
-    const registration = this.byType.get(type);
+    const registration = this.state.byType.get(type);
     if (registration) return registration;
     const register = this.kind === "paginator" ? "registerPaginator" : "registerAuth";
     throw new SluiceError(`unknown ${this.kind} type "${type}"`, {
       code: this.kind === "paginator" ? "PAGINATOR_INVALID" : "AUTH_INVALID",
-      hint: `use one of ${[...this.byType.keys()].join(", ")}, or add it with ${register}`,
+      hint: `use one of ${[...this.state.byType.keys()].join(", ")}, or add it with ${register}`,
     });
   }
 
@@ -88,6 +80,8 @@ export class TypeRegistry<R extends TypeRegistration> {
    * one of them (with `byName`, also the bare name) is checked by that registration's schema, and an
    * unknown `type` is reported with every registered name to choose from. Anything else, built-in
    * types included, fails at its root, so the config validator explains it by the built-in branches.
+   * The registration's own issues go on (zod's `continue`), the others stop: a union whose one
+   * branch went on reports that branch's issues as its own.
    */
   registeredOptions<T>(byName: boolean): z.ZodType<T> {
     return z
@@ -108,14 +102,14 @@ export class TypeRegistry<R extends TypeRegistration> {
         const type = isPlainObject(value) ? (value.type ?? this.defaultType) : null;
         const registration = this.registered(type);
         if (registration) check(registration, value);
-        else if (type === undefined || (typeof type === "string" && !this.byType.has(type)))
+        else if (type === undefined || (typeof type === "string" && !this.state.byType.has(type)))
           // What a discriminated union of every registered type says of a type it does not know.
           ctx.addIssue({
             code: "invalid_union",
             errors: [],
             note: "No matching discriminator",
             discriminator: "type",
-            options: [...this.byType.keys()],
+            options: [...this.state.byType.keys()],
             input: value,
             path: ["type"],
             continue: false,
@@ -126,6 +120,8 @@ export class TypeRegistry<R extends TypeRegistration> {
   }
 
   private registered(type: unknown): R | undefined {
-    return typeof type === "string" && !this.builtins?.has(type) ? this.byType.get(type) : undefined;
+    return typeof type === "string" && !this.state.builtins?.has(type)
+      ? this.state.byType.get(type)
+      : undefined;
   }
 }
