@@ -74,20 +74,6 @@ export function nextStep(
   outcome: AttemptOutcome,
   attempt: number,
   rules: RetryRules,
-  refreshTried: true,
-  timers: Pick<HttpTimers, "now" | "random">,
-): Exclude<NextStep, { step: "refresh" }>;
-export function nextStep(
-  outcome: AttemptOutcome,
-  attempt: number,
-  rules: RetryRules,
-  refreshTried: boolean,
-  timers: Pick<HttpTimers, "now" | "random">,
-): NextStep;
-export function nextStep(
-  outcome: AttemptOutcome,
-  attempt: number,
-  rules: RetryRules,
   refreshTried: boolean,
   timers: Pick<HttpTimers, "now" | "random">,
 ): NextStep {

@@ -25,11 +25,13 @@ export async function retrying<R extends AttemptOutcome>(a: Attempts<R>): Promis
   for (let attempt = 1; ; ) {
     const result = await a.run();
     let next = nextStep(result, attempt, a.rules, refreshTried, a.timers);
-    if (next.step === "refresh") {
+    while (next.step === "refresh") {
       refreshTried = true;
-      if (a.refresh && (await a.refresh(result))) continue;
-      next = nextStep(result, attempt, a.rules, true, a.timers);
+      if (a.refresh && (await a.refresh(result))) break;
+      next = nextStep(result, attempt, a.rules, refreshTried, a.timers);
     }
+    // Renewed credentials: the same request goes again, and it is not a retry.
+    if (next.step === "refresh") continue;
     if (next.step !== "retry") return { result, step: next, attempts: attempt };
     await a.wait(result, attempt, next.delayMs);
     attempt++;
