@@ -24,6 +24,17 @@ export interface CheckResult {
   warnings: ConfigIssue[];
 }
 
+/**
+ * Configs `checkConfig` accepted, with their serialized form at that moment. A config the CLI checked is
+ * not checked again when the source is built from it (the rules run once, their warnings are reported
+ * once), unless it was changed in between: the returned copy is the caller's to modify.
+ */
+const accepted = new WeakMap<object, string>();
+
+function snapshot(config: object): string {
+  return JSON.stringify(config);
+}
+
 /** Validates without throwing: every error and warning at once, each with its path, position and fix. */
 export function checkConfig(input: unknown, options: ValidateOptions = {}): CheckResult {
   const parsed = restApiConfigSchema.safeParse(input);
@@ -42,7 +53,9 @@ export function checkConfig(input: unknown, options: ValidateOptions = {}): Chec
   });
   const errors = inInputOrder(semantic.errors.map(toIssue), input).map(locate);
   const warnings = inInputOrder(semantic.warnings.map(toIssue), input).map(locate);
-  return errors.length > 0 ? { errors, warnings } : { config, errors, warnings };
+  if (errors.length > 0) return { errors, warnings };
+  accepted.set(config, snapshot(config));
+  return { config, errors, warnings };
 }
 
 /**
@@ -50,6 +63,8 @@ export function checkConfig(input: unknown, options: ValidateOptions = {}): Chec
  * `ConfigError` listing every problem, before any request is made.
  */
 export function validateConfig(input: unknown, options: ValidateOptions = {}): RestApiConfig {
+  if (typeof input === "object" && input !== null && accepted.get(input) === snapshot(input))
+    return input as RestApiConfig;
   const result = checkConfig(input, options);
   for (const w of result.warnings) options.onWarning?.(w);
   if (!result.config) {

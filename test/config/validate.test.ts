@@ -494,6 +494,29 @@ describe("all errors at once", () => {
   });
 });
 
+describe("the rules run once", () => {
+  const input = {
+    client,
+    resource_defaults: { write_disposition: "merge" as const },
+    resources: ["a"],
+  };
+
+  it("a config checkConfig accepted is taken as checked: no second run, no second warning", () => {
+    const result = checkConfig(input);
+    expect(result.warnings).toHaveLength(1);
+    const again: string[] = [];
+    const config = validateConfig(result.config, { onWarning: (w) => again.push(w.message) });
+    expect(config).toBe(result.config);
+    expect(again).toEqual([]);
+  });
+
+  it("a checked config changed afterwards is checked again", () => {
+    const config = checkConfig(input).config!;
+    config.resources.push({ name: "c", endpoint: { path: "/c/{resources.nowhere.id}" } });
+    expect(() => validateConfig(config)).toThrow(/unknown parent resource "nowhere"/);
+  });
+});
+
 describe("the input is never modified", () => {
   it("validates a deep-frozen config and returns an unshared copy", () => {
     const input = deepFreeze({
