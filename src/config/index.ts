@@ -1,5 +1,7 @@
 // The config area: the language's schema and types, file loading, validation and secrets.
 
+export type { Resolved } from "../core/secret-ref.js";
+export { isSecretRef, SecretRef, secret, secrets } from "../core/secret-ref.js";
 export { dltDifferences } from "./dlt-differences.js";
 export { mergeEndpoint, withoutNulls } from "./endpoint-merge.js";
 export type { LoadedConfig } from "./load.js";
@@ -40,8 +42,8 @@ export type {
   WriteDispositionSpec,
 } from "./schema.js";
 export { PAGINATOR_TYPES, restApiConfigSchema } from "./schema.js";
-export type { Resolved, ResolveSecretsOptions } from "./secrets.js";
-export { isSecretRef, resolveSecrets, SecretRef, secret, secretNamesIn, secrets } from "./secrets.js";
+export type { ResolveSecretsOptions } from "./secrets.js";
+export { resolveSecrets, secretNamesIn } from "./secrets.js";
 export { headerIssues } from "./semantic.js";
 export type { CheckResult, ValidateOptions } from "./validate.js";
 export { checkConfig, locateIssues, validateConfig } from "./validate.js";

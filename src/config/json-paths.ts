@@ -41,7 +41,7 @@ function checkPaginator(paginator: unknown, at: PathSegment[], issues: SemanticI
   for (const key of RESPONSE_PATHS) compileAt(paginator[key], [...at, key], issues);
   for (const key of BODY_PATHS) {
     const segments = compileAt(paginator[key], [...at, key], issues);
-    if (segments?.some((s) => s.k !== 0))
+    if (segments?.some((s) => s.kind !== "key"))
       issues.push({
         path: [...at, key],
         message: `${JSON.stringify(paginator[key])} is not a place in a JSON body: body paths take keys only`,
@@ -54,7 +54,7 @@ function checkPaginator(paginator: unknown, at: PathSegment[], issues: SemanticI
 function checkCursorPath(path: unknown, at: PathSegment[], issues: SemanticIssue[]): void {
   const segments = compileAt(path, at, issues);
   if (segments === undefined || typeof path !== "string") return;
-  if (segments.some((s) => s.k === 2) || /\[\s*['"]/.test(path))
+  if (segments.some((s) => s.kind === "wildcard") || /\[\s*['"]/.test(path))
     issues.push({
       path: at,
       message: `cursor_path ${JSON.stringify(path)}: wildcards and ['quoted'] keys are not supported in an incremental cursor_path`,

@@ -1,4 +1,5 @@
 import { isPlainObject } from "../core/json.js";
+import { closest, suggestionHint } from "../core/suggest.js";
 import { hasIncremental } from "./incremental-rules.js";
 import { type BracedText, INCREMENTAL_PLACEHOLDER_FIELDS, parseTemplate } from "./placeholders.js";
 import type { PathSegment } from "./positions.js";
@@ -12,7 +13,6 @@ import {
 } from "./resource-views.js";
 import type { EndpointConfig } from "./schema.js";
 import type { SemanticIssue } from "./semantic-issue.js";
-import { closest, suggestionHint } from "./suggest.js";
 
 const NAMESPACES = ["resources", "incremental"];
 

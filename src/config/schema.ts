@@ -27,7 +27,6 @@ import { HTTP_METHODS } from "../http/types.js";
  */
 
 /** The validator reads the allowed keys an unknown-key error carries. */
-export { UNKNOWN_KEYS_MARK } from "../http/options-schema.js";
 
 const columnNames = () => z.union([z.string(), z.array(z.string()).min(1)]);
 

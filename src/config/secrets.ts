@@ -4,6 +4,7 @@ import { parse as parseToml } from "smol-toml";
 import { MissingSecretError, SluiceError, secretEnvName } from "../core/errors.js";
 import { isPlainObject } from "../core/json.js";
 import { registerSecret } from "../core/redact.js";
+import { isSecretRef, type Resolved } from "../core/secret-ref.js";
 
 /**
  * Secrets in configs. A config never holds a secret value: TypeScript configs hold `SecretRef`s
@@ -11,61 +12,11 @@ import { registerSecret } from "../core/redact.js";
  * `resolveSecrets` at run time, so a config can be printed, validated and stored safely.
  */
 
-// A global symbol, not `instanceof`: a `.ts` config may load a second copy of this module (built vs source).
-const BRAND = Symbol.for("sluice.SecretRef");
-
 /** Secret names: words of letters, digits, `_` or `-`, joined by dots (`github.token`). */
 const NAME = "[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*";
 const PLACEHOLDER = new RegExp(`\\$\\{secrets\\.(${NAME})\\}`, "g");
 const WHOLE_PLACEHOLDER = new RegExp(`^\\$\\{secrets\\.(${NAME})\\}$`);
 const VALID_NAME = new RegExp(`^${NAME}$`);
-
-/** A lazy reference to a secret, resolved by `resolveSecrets` at run time. It never holds the value. */
-export class SecretRef {
-  readonly name: string;
-  declare readonly [BRAND]: true;
-
-  constructor(name: string) {
-    this.name = name;
-    Object.defineProperty(this, BRAND, { value: true });
-    Object.freeze(this);
-  }
-
-  /**
-   * The file spelling `${secrets.name}`, so a template literal (`Bearer ${secrets.token}`) or
-   * `JSON.stringify` of a TS config yields a string that resolves the same way a file does.
-   */
-  toString(): string {
-    return `\${secrets.${this.name}}`;
-  }
-
-  toJSON(): string {
-    return this.toString();
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `SecretRef(${this.name})`;
-  }
-}
-
-export function isSecretRef(value: unknown): value is SecretRef {
-  return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
-}
-
-/** `secrets.client_id` / `secrets["github.token"]`: a lazy reference, never a value. */
-export const secrets: Readonly<Record<string, SecretRef>> = new Proxy(
-  {},
-  {
-    get(_target, prop) {
-      return typeof prop === "string" ? new SecretRef(prop) : undefined;
-    },
-  },
-) as Readonly<Record<string, SecretRef>>;
-
-/** `secret("client_id")`: the same reference as `secrets.client_id`, typed without `| undefined` under `noUncheckedIndexedAccess`. */
-export function secret(name: string): SecretRef {
-  return new SecretRef(name);
-}
 
 /** True when a string mentions `${secrets.…}`. */
 export function hasSecretPlaceholder(text: string): boolean {
@@ -91,18 +42,6 @@ function walk(value: unknown, visit: (name: string) => void): void {
   } else if (Array.isArray(value)) for (const v of value) walk(v, visit);
   else if (isPlainObject(value)) for (const v of Object.values(value)) walk(v, visit);
 }
-
-/** Replaces every `SecretRef` and `${secrets.x}` with its value in a resolved config. */
-export type Resolved<T> = T extends SecretRef
-  ? string
-  : // biome-ignore lint/complexity/noBannedTypes: functions pass through untouched
-    T extends Function
-    ? T
-    : T extends readonly (infer U)[]
-      ? Resolved<U>[]
-      : T extends object
-        ? { [K in keyof T]: Resolved<T[K]> }
-        : T;
 
 export interface ResolveSecretsOptions {
   /** Directory holding `.sluice/secrets.toml` (default: `process.cwd()`). */

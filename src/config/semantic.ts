@@ -1,4 +1,5 @@
 import { isPlainObject } from "../core/json.js";
+import type { Resolved } from "../core/secret-ref.js";
 import { incrementalFormIssues, incrementalParamIssues } from "./incremental-rules.js";
 import { jsonPathIssues } from "./json-paths.js";
 import { defaultsPlaceholderIssues, resourcePlaceholderIssues } from "./placeholder-rules.js";
@@ -6,7 +7,6 @@ import type { PathSegment } from "./positions.js";
 import { cycleIssues, duplicateNameIssues, parentOf } from "./resource-graph-rules.js";
 import { type ResourceView, viewResources } from "./resource-views.js";
 import type { EndpointConfig, ResourceDefaults, RestApiConfig } from "./schema.js";
-import type { Resolved } from "./secrets.js";
 import type { SemanticIssue } from "./semantic-issue.js";
 
 /** RFC 9110 `token`: the characters a header name may hold. */

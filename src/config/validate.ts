@@ -2,11 +2,13 @@ import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "../core/errors.js";
 import { isPlainObject } from "../core/json.js";
 import { redact, SENSITIVE_NAME } from "../core/redact.js";
+import { isSecretRef } from "../core/secret-ref.js";
+import { suggestionHint } from "../core/suggest.js";
+import { UNKNOWN_KEYS_MARK } from "../http/options-schema.js";
 import { formatPath, type PathSegment, type SourcePositions } from "./positions.js";
-import { type RestApiConfig, restApiConfigSchema, UNKNOWN_KEYS_MARK } from "./schema.js";
-import { isSecretRef } from "./secrets.js";
+import { type RestApiConfig, restApiConfigSchema } from "./schema.js";
 import { semanticIssues } from "./semantic.js";
-import { DLT_SPELLINGS, suggestionHint } from "./suggest.js";
+import { DLT_SPELLINGS } from "./suggest.js";
 
 export interface ValidateOptions {
   /** File the config came from, named in every issue. */

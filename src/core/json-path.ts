@@ -6,7 +6,12 @@ import { SluiceError } from "./errors.js";
  * `a['odd key']`. A full JSONPath library costs more per page than the whole selection. It lives here,
  * below both config and http, so `validate` compiles every path exactly as a run reads it.
  */
-export type PathSegment = { k: 0; key: string } | { k: 1; index: number } | { k: 2 };
+export type PathSegment =
+  | { kind: "key"; key: string }
+  /** `[n]`; a negative n counts from the end. */
+  | { kind: "index"; index: number }
+  /** `*` or `[*]`: every element of a list, every value of an object. */
+  | { kind: "wildcard" };
 
 const cache = new Map<string, PathSegment[]>();
 
@@ -46,9 +51,9 @@ function parse(path: string): PathSegment[] {
       const end = s.indexOf("]", i);
       if (end < 0) throw new JsonPathError(path, "unclosed `[`");
       const inner = s.slice(i + 1, end).trim();
-      if (inner === "*") out.push({ k: 2 });
-      else if (/^-?\d+$/.test(inner)) out.push({ k: 1, index: Number(inner) });
-      else if (/^'.*'$|^".*"$/.test(inner)) out.push({ k: 0, key: inner.slice(1, -1) });
+      if (inner === "*") out.push({ kind: "wildcard" });
+      else if (/^-?\d+$/.test(inner)) out.push({ kind: "index", index: Number(inner) });
+      else if (/^'.*'$|^".*"$/.test(inner)) out.push({ kind: "key", key: inner.slice(1, -1) });
       else if (inner.includes(":")) throw new JsonPathError(path, `slices \`[${inner}]\` are not supported`);
       else if (inner.includes(",")) throw new JsonPathError(path, `unions \`[${inner}]\` are not supported`);
       else throw new JsonPathError(path, `cannot read \`[${inner}]\``);
@@ -60,7 +65,7 @@ function parse(path: string): PathSegment[] {
     let end = i;
     while (end < s.length && s[end] !== "." && s[end] !== "[") end++;
     const key = s.slice(i, end);
-    out.push(key === "*" ? { k: 2 } : { k: 0, key });
+    out.push(key === "*" ? { kind: "wildcard" } : { kind: "key", key });
     i = end;
     expectKey = false;
   }
@@ -75,11 +80,11 @@ export function findAll(value: unknown, path: string | PathSegment[]): unknown[]
     const next: unknown[] = [];
     for (const v of current) {
       if (v === null || typeof v !== "object") continue;
-      if (seg.k === 0) {
+      if (seg.kind === "key") {
         if (Array.isArray(v)) continue;
         const child = (v as Record<string, unknown>)[seg.key];
         if (child !== undefined) next.push(child);
-      } else if (seg.k === 1) {
+      } else if (seg.kind === "index") {
         if (!Array.isArray(v)) continue;
         const child = v[seg.index < 0 ? v.length + seg.index : seg.index];
         if (child !== undefined) next.push(child);
@@ -100,9 +105,9 @@ export function getPath(value: unknown, path: string | PathSegment[]): unknown {
   const segments = typeof path === "string" ? compilePath(path) : path;
   let v = value;
   for (const seg of segments) {
-    if (seg.k === 2) return findAll(value, segments)[0];
+    if (seg.kind === "wildcard") return findAll(value, segments)[0];
     if (v === null || typeof v !== "object") return undefined;
-    if (seg.k === 0) v = Array.isArray(v) ? undefined : (v as Record<string, unknown>)[seg.key];
+    if (seg.kind === "key") v = Array.isArray(v) ? undefined : (v as Record<string, unknown>)[seg.key];
     else v = Array.isArray(v) ? v[seg.index < 0 ? v.length + seg.index : seg.index] : undefined;
   }
   return v;
@@ -114,7 +119,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   let obj: Record<string, unknown> = target;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
-    if (seg.k !== 0) throw new JsonPathError(path, "body paths take keys only");
+    if (seg.kind !== "key") throw new JsonPathError(path, "body paths take keys only");
     if (i === segments.length - 1) {
       obj[seg.key] = value;
       return;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isSecretRef, type SecretRef } from "../config/secrets.js";
+import { isSecretRef, type SecretRef } from "../core/secret-ref.js";
 
 /**
  * The zod building blocks of config options: the HTTP layer declares the options of each paginator,

@@ -1,6 +1,6 @@
-import { closest } from "../config/suggest.js";
 import { type DataRecord, isPlainObject } from "../core/json.js";
 import { compilePath, findAll, type PathSegment } from "../core/json-path.js";
+import { closest } from "../core/suggest.js";
 
 /** Keys under which APIs usually put their records (dlt's detector list, plus a few common ones). */
 const RECORD_KEYS = new Set([
@@ -70,7 +70,7 @@ function asRecords(items: unknown[]): DataRecord[] {
 export function compileSelector(path: string): RecordSelector {
   const segments: PathSegment[] = compilePath(path);
   if (segments.length === 0) return (body) => toRecords([body]);
-  if (segments.length === 1 && segments[0]!.k === 0) {
+  if (segments.length === 1 && segments[0]!.kind === "key") {
     // The overwhelmingly common `data` / `$.data`: one property read, no intermediate arrays.
     const key = segments[0]!.key;
     return (body) => {
@@ -147,13 +147,13 @@ export function explainSelectorMiss(body: unknown, path: string): SelectorMiss |
   let current: unknown[] = [body];
   const walked: PathSegment[] = [];
   for (const seg of segments) {
-    const next = findAll(current, [{ k: 2 }, seg]);
+    const next = findAll(current, [{ kind: "wildcard" }, seg]);
     if (next.length === 0) {
       if (current.every((v) => v === null)) return undefined;
       // Stepping into an empty list or over an empty object is an empty page; a key or index that is not
       // there (or a value of the wrong kind) is a path that does not fit this response.
-      if (seg.k !== 0 && current.every((v) => Array.isArray(v) || isPlainObject(v))) return undefined;
-      if (seg.k === 0 && current.every((v) => Array.isArray(v) && v.length === 0)) return undefined;
+      if (seg.kind !== "key" && current.every((v) => Array.isArray(v) || isPlainObject(v))) return undefined;
+      if (seg.kind === "key" && current.every((v) => Array.isArray(v) && v.length === 0)) return undefined;
       return describeMiss(body, walked, seg, current);
     }
     walked.push(seg);
@@ -186,9 +186,9 @@ function describeMiss(
         ? "an empty object"
         : kindOf(there[0]);
   let suggestion: string | undefined;
-  if (missing.k === 0) {
+  if (missing.kind === "key") {
     const near = closest(missing.key, keys);
-    if (near !== undefined) suggestion = simplePath([...walked, { k: 0, key: near }]);
+    if (near !== undefined) suggestion = simplePath([...walked, { kind: "key", key: near }]);
   }
   if (suggestion === undefined && body !== null && typeof body === "object") {
     const detected = detectRecordPath(body);
@@ -205,7 +205,9 @@ function kindOf(v: unknown): string {
 
 function segmentsString(segments: PathSegment[]): string {
   return segments
-    .map((s, i) => (s.k === 0 ? `${i > 0 ? "." : ""}${s.key}` : s.k === 1 ? `[${s.index}]` : "[*]"))
+    .map((s, i) =>
+      s.kind === "key" ? `${i > 0 ? "." : ""}${s.key}` : s.kind === "index" ? `[${s.index}]` : "[*]",
+    )
     .join("");
 }
 

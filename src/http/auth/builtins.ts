@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Resolved } from "../../config/secrets.js";
+import type { Resolved } from "../../core/secret-ref.js";
 import { apiKey } from "./api-key.js";
 import { bearer } from "./bearer.js";
 import { httpBasic } from "./http-basic.js";

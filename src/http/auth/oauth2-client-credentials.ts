@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Resolved } from "../../config/secrets.js";
 import { maskUrl, registerSecret } from "../../core/redact.js";
+import type { Resolved } from "../../core/secret-ref.js";
 import { AuthError, bodySnippet } from "../errors.js";
 import { configObject, SECRET_SPELLING, stringOrSecret, stringOrSecretMap } from "../options-schema.js";
 import type { Authenticator, AuthTarget } from "./authenticator.js";

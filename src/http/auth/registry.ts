@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { Resolved } from "../../config/secrets.js";
 import { registerSecret } from "../../core/redact.js";
+import type { Resolved } from "../../core/secret-ref.js";
 import { type RegisteredOptions, type TypeRegistration, TypeRegistry } from "../registry.js";
 import type { AuthConfig } from "../types.js";
 import type { Authenticator } from "./authenticator.js";
