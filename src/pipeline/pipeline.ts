@@ -9,7 +9,6 @@ import { type DestinationOptions, resolveDestination } from "../destinations/reg
 import type { Destination, DestinationClient, DestinationContext } from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
 import type { LoadPackage, PipelineState } from "../load/package.js";
-import { loadPackage } from "../load/package-loader.js";
 import type { StoredSchema } from "../schema/types.js";
 import { schemaContentHash } from "../schema/version.js";
 import { readJsonFile, writeJsonAtomic } from "./atomic-file.js";
@@ -22,6 +21,7 @@ import {
   setAsideWarning,
 } from "./failed-packages.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
+import { loadPackage } from "./load-stage.js";
 import { type NormalizeStageResult, PackageNormalizer } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
 import { acquireRunLock } from "./run-lock.js";

@@ -1,6 +1,6 @@
 import type { Logger } from "../core/logger.js";
 import type { DestinationClient } from "../destinations/types.js";
-import type { LoadPackage } from "./package.js";
+import type { LoadPackage } from "../load/package.js";
 
 export interface LoadOutcome {
   loadId: string;
