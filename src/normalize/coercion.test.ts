@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NO_FIT } from "../schema/infer.js";
 import type { ColumnSchema, DataType } from "../schema/types.js";
-import { fitColumn, fitsDecimal, fitVariant, NOT_INT64, newColumn, SKIP } from "./coercion.js";
+import { convertValue, fitsDecimal, fitVariant, NOT_INT64, newColumn, SKIP } from "./coercion.js";
 
 const col = (data_type: DataType, extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
   name: "c",
@@ -10,38 +10,34 @@ const col = (data_type: DataType, extra: Partial<ColumnSchema> = {}): ColumnSche
   ...extra,
 });
 
-describe("fitColumn", () => {
-  it("stores values of the column's own type as they are", () => {
-    expect(fitColumn(col("text"), "a")).toBe("a");
-    expect(fitColumn(col("bigint"), 7)).toBe(7);
-    expect(fitColumn(col("double"), 1.5)).toBe(1.5);
-    expect(fitColumn(col("bool"), false)).toBe(false);
-    expect(fitColumn(col("date"), "2024-05-01")).toBe("2024-05-01");
-    expect(fitColumn(col("json"), { a: 1 })).toEqual({ a: 1 });
+describe("convertValue", () => {
+  it("converts what converts without loss", () => {
+    expect(convertValue(col("text"), 12)).toBe("12");
+    expect(convertValue(col("text"), true)).toBe("true");
+    expect(convertValue(col("bigint"), "42")).toBe(42);
+    expect(convertValue(col("bigint"), 2 ** 60)).toBe(2 ** 60);
+    expect(convertValue(col("double"), "2.5")).toBe(2.5);
+    expect(convertValue(col("decimal"), 12.5)).toBe("12.5");
+    expect(convertValue(col("timestamp"), "2024-05-01")).toBe("2024-05-01T00:00:00Z");
+    expect(convertValue(col("json"), { a: 1 })).toEqual({ a: 1 });
   });
 
-  it("normalizes timestamps to UTC and coerces what converts without loss", () => {
-    expect(fitColumn(col("timestamp"), "2024-05-01T10:00:00+02:00")).toBe("2024-05-01T08:00:00Z");
-    expect(fitColumn(col("text"), 12)).toBe("12");
-    expect(fitColumn(col("double"), 2)).toBe(2);
-    expect(fitColumn(col("decimal"), 12.5)).toBe("12.5");
-    expect(fitColumn(col("bigint"), 2 ** 60)).toBe(2 ** 60);
-  });
-
-  it("marks values that need a variant, a wider column or no column", () => {
-    expect(fitColumn(col("bigint"), "n/a")).toBe(NO_FIT);
-    expect(fitColumn(col("timestamp"), "tomorrow")).toBe(NO_FIT);
-    expect(fitColumn(col("decimal", { precision: 38, scale: 0 }), 4.5)).toBe(NO_FIT);
-    expect(fitColumn(col("bigint"), 4.5)).toBe(NOT_INT64);
-    expect(fitColumn(col("bigint"), 1e20)).toBe(NOT_INT64);
-    expect(fitColumn(col("bigint"), Number.NaN)).toBe(SKIP);
-    expect(fitColumn(col("double"), Number.POSITIVE_INFINITY)).toBe(SKIP);
-    expect(fitColumn(col("text"), Number.NEGATIVE_INFINITY)).toBe(SKIP);
+  it("says why when there is no value to store", () => {
+    expect(convertValue(col("bigint"), "n/a")).toBe(NO_FIT);
+    expect(convertValue(col("timestamp"), "tomorrow")).toBe(NO_FIT);
+    expect(convertValue(col("bool"), "yes")).toBe(NO_FIT);
+    expect(convertValue(col("decimal", { precision: 38, scale: 0 }), 4.5)).toBe(NO_FIT);
+    expect(convertValue(col("bigint"), 4.5)).toBe(NOT_INT64);
+    expect(convertValue(col("bigint"), 1e20)).toBe(NOT_INT64);
+    for (const type of ["bigint", "double", "text"] as const) {
+      expect(convertValue(col(type), Number.NaN)).toBe(SKIP);
+      expect(convertValue(col(type), Number.NEGATIVE_INFINITY)).toBe(SKIP);
+    }
   });
 });
 
 describe("fitVariant", () => {
-  it("stores values of the variant's type as they are and coerces the rest", () => {
+  it("stores values of the variant's type as they are and converts the rest", () => {
     expect(fitVariant(col("text"), "text", "x")).toBe("x");
     expect(fitVariant(col("double"), "double", 4.5)).toBe(4.5);
     expect(fitVariant(col("timestamp"), "timestamp", "2024-05-01T10:00:00+02:00")).toBe(

@@ -5,54 +5,29 @@ import type { ColumnSchema, DataType } from "../schema/types.js";
 // `"type": "module"` package that way), each imported binding is a getter call; measured at ~2x overall.
 const NO_FIT = infer.NO_FIT;
 const coerce = infer.coerce;
-const parseTimestamp = infer.parseTimestamp;
-const parseDate = infer.parseDate;
 const isInt64Number = infer.isInt64Number;
 
-/** A value with no JSON form (NaN, ±Infinity): stored in no column. */
+/** `convertValue` found no value to store: JSON has no form for the number (NaN, ±Infinity). */
 export const SKIP: unique symbol = Symbol("skip");
-/** A number a bigint column cannot hold (4.5, 1e20): the column widens to double, or a variant takes it. */
+/** `convertValue`: a number a bigint column cannot hold (4.5, 1e20); the column widens, or a variant takes it. */
 export const NOT_INT64: unique symbol = Symbol("not-int64");
 
 /**
- * The value to store in `col` for `v`, or why there is none: `NO_FIT` (it goes to a variant column),
- * `NOT_INT64` or `SKIP`. Each column type first tries the value types it takes as they are, so the common
- * case is a `typeof` test; only strings headed for timestamp and date columns are parsed.
+ * The value to store in `col` for a value that is not of the column's own type (or is an odd number), if
+ * it converts without loss: numbers into text or decimal columns, numeric strings into numbers, a date
+ * into a timestamp, …; else why not: `NO_FIT` (a variant column takes it), `NOT_INT64` or `SKIP`. Values of
+ * the column's own type (a string for text, a safe integer for bigint, a finite number for double, a
+ * boolean for bool, a parsable string for timestamp and date) never get here: the flattener stores those
+ * itself, inline, because that runs for every value.
  */
-export function fitColumn(col: ColumnSchema, v: unknown): unknown {
-  const t = typeof v;
-  switch (col.data_type) {
-    case "text":
-      if (t === "string") return v;
-      break;
-    case "bigint":
-      if (t === "number") {
-        if (Number.isSafeInteger(v)) return v;
-        if (!Number.isFinite(v)) return SKIP;
-        return isInt64Number(v as number) ? v : NOT_INT64;
-      }
-      break;
-    case "timestamp":
-      if (t === "string") {
-        const ts = parseTimestamp(v as string);
-        if (ts !== null) return ts;
-      }
-      break;
-    case "date":
-      if (t === "string" && parseDate(v as string) !== null) return v;
-      break;
-    case "double":
-      if (t === "number") return Number.isFinite(v) ? v : SKIP;
-      break;
-    case "bool":
-      if (t === "boolean") return v;
-      break;
-    case "decimal":
-      if (!fitsDecimal(v, col)) return NO_FIT;
-      break;
+export function convertValue(col: ColumnSchema, v: unknown): unknown {
+  const type = col.data_type;
+  if (type === "decimal" && !fitsDecimal(v, col)) return NO_FIT;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return SKIP;
+    if (type === "bigint") return isInt64Number(v) ? v : NOT_INT64;
   }
-  if (t === "number" && !Number.isFinite(v)) return SKIP;
-  return coerce(v, col.data_type);
+  return coerce(v, type);
 }
 
 /** The value to store in the variant column `col`, made for values of type `vt`, or `NO_FIT`. */

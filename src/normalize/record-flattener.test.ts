@@ -40,6 +40,26 @@ describe("RecordFlattener", () => {
     expect(s0).toMatchObject({ value: "t" });
   });
 
+  it("stores values of a column's own type as they are and converts or diverts the others", () => {
+    const { rows, stored } = flattener();
+    const first = { t: "x", n: 1, d: 1.5, b: true, ts: "2024-05-01T10:00:00+02:00", day: "2024-05-01" };
+    rows(first);
+    const out = rows({ t: 2, n: "3", d: "n/a", b: "true", ts: "2024-05-02", day: "soon" });
+    if (out === false) throw new Error("kept expected");
+    expect(out[0]![1]).toMatchObject({
+      t: "2",
+      n: 3,
+      d__v_text: "n/a",
+      b: true,
+      ts: "2024-05-02T00:00:00Z",
+      day__v_text: "soon",
+    });
+    const again = rows(first);
+    if (again === false) throw new Error("kept expected");
+    expect(again[0]![1]).toMatchObject({ ...first, ts: "2024-05-01T08:00:00Z" });
+    expect(stored.tables.items!.columns.n!.data_type).toBe("bigint");
+  });
+
   it("fills slots of a record's rows anew for each record", () => {
     const { rows } = flattener();
     rows({ l: [1, 2, 3] });
