@@ -334,6 +334,15 @@ const resourceHintsShape = {
     .boolean()
     .optional()
     .describe("Fetch the children of one parent page concurrently (bounded); default false."),
+  page_concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      "sluice: pages of this resource in flight at once once its paginator can plan them (offset or page_number with a known total); default 8, 1 fetches one page after another. Pages are still loaded in order, under client.max_in_flight_per_host.",
+    ),
   table_name: z.string().optional().describe("Destination table; default the resource name, normalized."),
   write_disposition: writeDispositionSchema
     .nullable()

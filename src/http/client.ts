@@ -39,6 +39,8 @@ import { originOf, withParams } from "./url.js";
 const DEFAULT_CONNECT_TIMEOUT_S = 10;
 const DEFAULT_READ_TIMEOUT_S = 60;
 const DEFAULT_MAX_IN_FLIGHT = 8;
+/** Pages of one pagination in flight once it can plan them, when the caller says nothing: as many as a host allows. */
+export const DEFAULT_PAGE_CONCURRENCY = DEFAULT_MAX_IN_FLIGHT;
 const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

@@ -15,7 +15,7 @@ export {
   OAuth2ClientCredentialsAuth,
   registerAuth,
 } from "./auth/index.js";
-export { DEFAULT_TIMERS, RestClient } from "./client.js";
+export { DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMERS, RestClient } from "./client.js";
 export { AuthError, HttpError } from "./errors.js";
 export { configObject, stringOrSecret } from "./options-schema.js";
 export type {

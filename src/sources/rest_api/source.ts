@@ -12,7 +12,7 @@ import type {
   WriteDisposition,
 } from "../../core/resource.js";
 import { registerAuthSecrets } from "../../http/auth/index.js";
-import { RestClient } from "../../http/client.js";
+import { DEFAULT_PAGE_CONCURRENCY, RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
 import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
 import type { ClientOptions, PaginateOptions, ParamValue, ResponseAction } from "../../http/types.js";
@@ -235,6 +235,7 @@ function endpointResource(
         ctx.metrics.requests++;
       },
     };
+    opts.page_concurrency = r.page_concurrency ?? DEFAULT_PAGE_CONCURRENCY;
     if (paginator) opts.paginator = paginator;
     if (dataSelector) opts.data_selector = dataSelector;
     // The config's response callback sees {status, headers, body}, a subset of HttpResponse.
