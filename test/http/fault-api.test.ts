@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: sluice's secret placeholders, not JS templates
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_PAGE_CONCURRENCY } from "../../src/http/index.js";
 import type { RestApiConfigInput } from "../../src/sources/rest_api/index.js";
 import { restApiSource } from "../../src/sources/rest_api/index.js";
 import {
@@ -257,7 +259,11 @@ describe("endless paging shapes → pipeline → DuckDB", () => {
 
   it("an API ignoring offset: stops after page 2, one page of rows loaded once, with a warning", async () => {
     await expectExact(config("/ignore-offset/items"), allIds.slice(0, PAGE));
-    expect(api.requests.filter((r) => r.path.startsWith("/ignore-offset"))).toHaveLength(2);
+    // Pages are planned 8 at a time once the total is known: those in flight when page 2 turns out to repeat
+    // page 1 are dropped unread (expectExact: each row once), and no request goes out after them.
+    const sent = api.requests.filter((r) => r.path.startsWith("/ignore-offset")).length;
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(sent).toBeLessThanOrEqual(2 + DEFAULT_PAGE_CONCURRENCY);
     expect(warnings().find((m) => stopWarning(2).test(m))).toMatch(/same as the previous page's/);
   });
 
@@ -270,7 +276,11 @@ describe("endless paging shapes → pipeline → DuckDB", () => {
       ),
       allIds.slice(0, PAGE),
     );
-    expect(api.requests.filter((r) => r.path.startsWith("/ignore-page"))).toHaveLength(2);
+    // Pages are planned 8 at a time once the total is known: those in flight when page 2 turns out to repeat
+    // page 1 are dropped unread (expectExact: each row once), and no request goes out after them.
+    const sent = api.requests.filter((r) => r.path.startsWith("/ignore-page")).length;
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(sent).toBeLessThanOrEqual(2 + DEFAULT_PAGE_CONCURRENCY);
     expect(warnings().some((m) => stopWarning(2).test(m))).toBe(true);
   });
 
