@@ -5,7 +5,7 @@
 // (page_concurrency 1) and fetched sequentially, and the speed-ups printed.
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os, { tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -13,6 +13,7 @@ import { request } from "undici";
 import type { RunTrace } from "../src/cli/trace.js";
 import { DEFAULT_PAGE_CONCURRENCY } from "../src/http/index.js";
 import { serveBenchApi } from "./support/bench-api.js";
+import { machineLoadLine } from "./support/machine-load.js";
 
 const { values } = parseArgs({
   options: {
@@ -185,12 +186,7 @@ async function main(): Promise<void> {
         `  speed-up of the default config: ${(seqRun.ms / run.ms).toFixed(1)}× over sluice sequential, ${(seqFetch.ms / run.ms).toFixed(1)}× over sequential fetching (pages/s)`,
       );
     }
-    console.log(
-      `  machine load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")} on ${os.cpus().length} cores`,
-    );
+    console.log(machineLoadLine());
   } finally {
     api.child.kill();
     if (!values.keep) rmSync(dir, { recursive: true, force: true });

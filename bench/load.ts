@@ -3,13 +3,14 @@
 // Prints records/s per stage, normalize+load records/s and peak RSS. The destination is a parameter:
 // any name registered in src/destinations (options for it via SLUICE_BENCH_DESTINATION_URL when needed).
 import { mkdtempSync, rmSync } from "node:fs";
-import os, { tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DataRecord } from "../src/core/json.js";
 import { resource } from "../src/core/resource.js";
 import { pipeline } from "../src/pipeline/index.js";
 import { startTestPostgres } from "../test/support/postgres-server.js";
+import { machineLoadLine } from "./support/machine-load.js";
 import { duckdbWriteFloor, postgresWriteFloor, type WriteFloor } from "./write-floor.js";
 
 const { values } = parseArgs({
@@ -141,12 +142,7 @@ try {
     console.log(
       `    ${s.padEnd(16)} peak RSS ${mb(stagePeak[s] ?? 0)}, CPU ${((stageCpu[s] ?? 0) / 1000).toFixed(1)} s (all threads)`,
     );
-  console.log(
-    `  machine load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} on ${os.cpus().length} cores`,
-  );
+  console.log(machineLoadLine());
 } finally {
   clearInterval(sampler);
   await pgServer?.stop();
