@@ -100,9 +100,9 @@ const CLI = fileURLToPath(new URL("./support/cli-peak-rss.ts", import.meta.url))
 const TSX = import.meta.resolve("tsx");
 
 async function sluiceRun(dir: string, config: string, label: string): Promise<Measured> {
-  const rssFile = join(dir, `${label}.rss`);
   const pipelinesDir = join(dir, "pipelines");
   const pipelineName = `bench_${label.replace(/\W+/g, "_")}`;
+  const rssFile = join(dir, `${pipelineName}.rss`);
   const started = performance.now();
   const child = spawn(
     process.execPath,
