@@ -45,6 +45,7 @@ export type {
   ResourceItem,
   SchemaContract,
   Source,
+  SourceConcurrency,
   WriteDisposition,
 } from "./core/resource.js";
 export { resource, source } from "./core/resource.js";

@@ -7,7 +7,11 @@ import { PAGE_LOG_LIMIT, type ProgressReporter } from "./progress.js";
  * metrics object the source fills in is observed, and records are counted as they pass.
  */
 export function instrumentSource(source: Source, progress: ProgressReporter): Source {
-  return { name: source.name, resources: source.resources.map((r) => instrument(r, progress)) };
+  return {
+    name: source.name,
+    resources: source.resources.map((r) => instrument(r, progress)),
+    ...(source.concurrency === undefined ? {} : { concurrency: source.concurrency }),
+  };
 }
 
 function instrument(resource: Resource, progress: ProgressReporter): Resource {

@@ -32,6 +32,8 @@ export interface ProgressSnapshot {
   records: number;
   retries: number;
   requests: number;
+  /** Requests in flight on average while the resource ran (0 for a source that reports no request time). */
+  avgInFlight: number;
   elapsedMs: number;
   done: boolean;
   /** Set once the resource has ended. */
@@ -40,13 +42,15 @@ export interface ProgressSnapshot {
 
 export function snapshot(p: ResourceProgress, now: number): ProgressSnapshot {
   const sum = (k: keyof ResourceMetrics) => p.sources.reduce((acc, m) => acc + (m[k] ?? 0), 0);
+  const elapsedMs = (p.finishedAt ?? now) - p.startedAt;
   return {
     name: p.name,
     pages: Math.max(sum("pages"), p.seenBatches),
     records: Math.max(sum("records"), p.seenRecords),
     retries: sum("retries"),
     requests: sum("requests"),
-    elapsedMs: (p.finishedAt ?? now) - p.startedAt,
+    avgInFlight: elapsedMs > 0 ? sum("requestMs") / elapsedMs : 0,
+    elapsedMs,
     done: p.finishedAt !== undefined,
     ...(p.finishedAt === undefined ? {} : { outcome: p.outcome ?? "done" }),
   };
@@ -293,6 +297,7 @@ export function snapshotCounts(s: ProgressSnapshot): {
   records: number;
   requests: number;
   retries: number;
+  avg_in_flight: number;
   elapsed_ms: number;
   status: ResourceOutcome | "running";
 } {
@@ -301,6 +306,7 @@ export function snapshotCounts(s: ProgressSnapshot): {
     records: s.records,
     requests: s.requests,
     retries: s.retries,
+    avg_in_flight: Math.round(s.avgInFlight * 10) / 10,
     elapsed_ms: Math.round(s.elapsedMs),
     status: s.outcome ?? "running",
   };

@@ -19,6 +19,7 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
     "",
     tables.length > 0 ? textTable(["table", "rows"], tables) : "(no rows: nothing new to load)",
     "",
+    ...requestLines(resources),
     // An empty load must never pass unnoticed: a selector or filter that matches nothing looks like success.
     ...(empty.length > 0 ? [...empty.map((name) => `${name}: ${EMPTY_NOTE}`), ""] : []),
     `load id:  ${info.loadIds.length > 0 ? info.loadIds.join(", ") : "(none)"}`,
@@ -29,6 +30,19 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
     "",
   ];
   return lines.join("\n");
+}
+
+/**
+ * Per resource that made requests: how many, how many were retries, and how many were in flight on
+ * average, which says at a glance whether parallel paging and children took effect.
+ */
+function requestLines(resources: ProgressSnapshot[]): string[] {
+  const rows = resources
+    .filter((r) => r.requests > 0)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((r) => [r.name, r.requests, r.retries, r.avgInFlight.toFixed(1)]);
+  if (rows.length === 0) return [];
+  return [textTable(["resource", "requests", "retries", "avg in flight"], rows), ""];
 }
 
 const EMPTY_NOTE =

@@ -6,7 +6,7 @@ const config = (resources: unknown[]): RestApiConfig =>
   ({ client: { base_url: "http://127.0.0.1:9" }, resources }) as RestApiConfig;
 
 describe("dltDifferences", () => {
-  it("notes a child resource's per-parent cursor and booleans sent as true/false, at their paths", () => {
+  it("notes a child read in parallel, its per-parent cursor and booleans sent as true/false, at their paths", () => {
     const notes = dltDifferences(
       config([
         { name: "posts", endpoint: { path: "posts", params: { draft: false, q: "x" } } },
@@ -21,10 +21,25 @@ describe("dltDifferences", () => {
     );
     expect(notes.map((n) => n.path)).toEqual([
       "resources[0].endpoint.params.draft",
+      "resources[1]",
       "resources[1].endpoint.incremental",
     ]);
     expect(notes[0]?.message).toContain('sent as "false"; dlt (Python requests) sends "False"');
-    expect(notes[1]?.message).toContain("one incremental cursor per parent record");
+    expect(notes[1]?.message).toContain("in parallel");
+    expect(notes[2]?.message).toContain("one incremental cursor per parent record");
+  });
+
+  it("says nothing of parallel children once the config chooses, itself or in resource_defaults", () => {
+    const child = (parallelized?: boolean) => ({
+      name: "comments",
+      ...(parallelized === undefined ? {} : { parallelized }),
+      endpoint: { path: "posts/{resources.posts.id}/comments" },
+    });
+    expect(dltDifferences(config(["posts", child(false)]))).toEqual([]);
+    expect(dltDifferences(config(["posts", child(true)]))).toEqual([]);
+    expect(
+      dltDifferences({ ...config(["posts", child()]), resource_defaults: { parallelized: false } }),
+    ).toEqual([]);
   });
 
   it("says nothing for a config that behaves as under dlt", () => {

@@ -20,7 +20,15 @@ export function dltDifferences(config: RestApiConfig): ConfigIssue[] {
     const endpoint = resource.endpoint;
     if (endpoint === undefined || endpoint === null || typeof endpoint === "string") return;
     const at: PathSegment[] = ["resources", i, "endpoint"];
-    if (endpoint.incremental && isChild(endpoint)) {
+    const child = isChild(endpoint);
+    if (child && (resource.parallelized ?? config.resource_defaults?.parallelized) == null) {
+      note(
+        ["resources", i],
+        "sluice reads the children of one parent page in parallel (concurrency.children, default 8); dlt reads them one after another unless parallelized: true",
+        "rows load in the same order either way; set parallelized: false if the API cannot take concurrent requests",
+      );
+    }
+    if (endpoint.incremental && child) {
       note(
         [...at, "incremental"],
         "sluice keeps one incremental cursor per parent record; dlt keeps one for the whole resource",

@@ -333,7 +333,9 @@ const resourceHintsShape = {
   parallelized: z
     .boolean()
     .optional()
-    .describe("Fetch the children of one parent page concurrently (bounded); default false."),
+    .describe(
+      "Fetch the children of one parent page concurrently (up to concurrency.children); sluice's default true, dlt's false. false reads one parent record after another; rows load in the same order either way.",
+    ),
   page_concurrency: z
     .number()
     .int()
@@ -401,7 +403,22 @@ export const clientSchema = configObject({
     .int()
     .positive()
     .optional()
-    .describe("sluice: requests in flight per host at once; default 8."),
+    .describe(
+      "sluice: requests in flight per host at once; default 8. A 429 halves it for a while (every request to the host slows), and accepted answers grow it back.",
+    ),
+  rate_limit: configObject({
+    requests_per_second: z.number().positive().describe("Requests started per second, on average."),
+    burst: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Requests that may start back to back after a quiet spell; default 1 (evenly spaced)."),
+  })
+    .optional()
+    .describe(
+      "sluice: a request budget per host shared by every resource, page and child. Without it, sluice still follows Retry-After, RateLimit-* and X-RateLimit-* headers.",
+    ),
   max_response_bytes: z
     .number()
     .int()
@@ -422,9 +439,21 @@ export const pipelineBlockSchema = configObject({
     .describe("Dataset (schema or folder); default <pipeline_name>_dataset."),
 }).describe("sluice: pipeline settings for `sluice run`; command-line flags override them.");
 
+const concurrencyLimit = () => z.number().int().min(1).max(64).optional();
+
+export const concurrencySchema = configObject({
+  resources: concurrencyLimit().describe("Root resources extracted at once; default 4."),
+  children: concurrencyLimit().describe(
+    "Child requests of one parent page in flight at once; default 8. Rows still load in parent order; a child with parallelized: false reads one parent record after another.",
+  ),
+}).describe(
+  "sluice: how much runs at once. Every request still passes client.max_in_flight_per_host and client.rate_limit; pages of one resource are set by page_concurrency.",
+);
+
 export const restApiConfigSchema = configObject({
   $schema: z.string().optional().describe("JSON Schema URL for editors; ignored."),
   pipeline: pipelineBlockSchema.optional(),
+  concurrency: concurrencySchema.optional(),
   client: clientSchema,
   resource_defaults: resourceDefaultsSchema.optional(),
   resources: z.array(resourceSchema).min(1).describe("The resources to load."),

@@ -72,6 +72,12 @@ export interface ResourceMetrics {
   records: number;
   retries: number;
   requests: number;
+  /**
+   * Milliseconds this resource's requests spent in flight, summed over requests: over the resource's
+   * elapsed time it is the average number of requests it had in flight. Optional for sources that do
+   * no HTTP of their own.
+   */
+  requestMs?: number;
 }
 
 /** What a resource yields: one record or a batch (a page) of records. */
@@ -89,9 +95,18 @@ export interface Resource {
 }
 
 /** A named set of resources. */
+/** How much of a source's extraction runs at once; a pipeline's own `concurrency` option wins. */
+export interface SourceConcurrency {
+  /** Root resources extracted at once (default 4). */
+  resources?: number;
+  /** Children of one parent page read at once (default 8). */
+  children?: number;
+}
+
 export interface Source {
   readonly name: string;
   readonly resources: readonly Resource[];
+  readonly concurrency?: SourceConcurrency;
   /** Releases what the source holds open (HTTP connections); runners call it once a run ends. Optional. */
   close?(): Promise<void>;
 }

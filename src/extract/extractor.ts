@@ -10,6 +10,7 @@ import type {
   ResourceMetrics,
 } from "../core/resource.js";
 import { mapBounded } from "./concurrency.js";
+import { orderedFanOut } from "./ordered-fan-out.js";
 
 /**
  * Where extracted records go, batch by batch, while they are still objects (the pipeline's normalize
@@ -34,7 +35,10 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Root resources running at once. Default 4. */
   concurrency?: number;
-  /** Children of one parent page running at once when the child is parallelized. Default 8. */
+  /**
+   * Children of one parent page running at once (default 8); a child with `parallelized: false` runs
+   * one parent record after another. Either way a child's rows arrive in the same order.
+   */
   childConcurrency?: number;
   /** Called after every item a resource yields (records = running count for that resource). */
   onItem?: (resource: string, records: number, metrics: ResourceMetrics) => void;
@@ -62,8 +66,9 @@ interface Node {
 }
 
 /**
- * Streams every resource into the sink: roots read once, children once per parent record (concurrently
- * when `parallelized`). Nothing is held in memory beyond one item per running resource.
+ * Streams every resource into the sink: roots read once, children once per parent record, several
+ * parent records at once unless the child says `parallelized: false`. Nothing is held in memory beyond
+ * one item per running resource and what the children of one parent page emit ahead of their turn.
  */
 export async function extractResources(options: ExtractOptions): Promise<ExtractResult> {
   const { logger, sink } = options;
@@ -99,7 +104,7 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
   const nodes = new Map<string, Node>();
   for (const name of running) {
     const resource = byName.get(name)!;
-    const metrics: ResourceMetrics = { pages: 0, records: 0, retries: 0, requests: 0 };
+    const metrics: ResourceMetrics = { pages: 0, records: 0, retries: 0, requests: 0, requestMs: 0 };
     nodes.set(name, {
       resource,
       children: [],
@@ -121,16 +126,22 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
   const roots = [...nodes.values()].filter((n) => n.resource.parent === undefined);
   const childLimit = options.childConcurrency ?? 8;
 
-  const runNode = async (node: Node, parentRecord?: DataRecord): Promise<void> => {
+  /** One batch of one resource, on its way to the sink. */
+  type Emitted = { node: Node; batch: DataRecord[] };
+  const write = ({ node, batch }: Emitted): void => {
+    if (node.write) sink.write(node.resource.name, batch);
+    node.records += batch.length;
+    options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
+  };
+
+  const runNode = async (node: Node, out: (e: Emitted) => void, parentRecord?: DataRecord): Promise<void> => {
     let iterable: AsyncIterable<ResourceItem>;
     try {
       iterable = node.resource.read(node.ctx, parentRecord);
       for await (const item of iterable) {
         const batch = asBatch(item);
-        if (node.write) sink.write(node.resource.name, batch);
-        node.records += batch.length;
-        options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
-        if (node.children.length > 0) await runChildren(node, batch);
+        out({ node, batch });
+        if (node.children.length > 0) await runChildren(node, batch, out);
         if (signal.aborted) return;
       }
     } catch (err) {
@@ -147,17 +158,14 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
     }
   };
 
-  const runChildren = async (node: Node, batch: DataRecord[]): Promise<void> => {
+  const runChildren = async (node: Node, batch: DataRecord[], out: (e: Emitted) => void): Promise<void> => {
     for (const child of node.children) {
-      if (child.resource.hints.parallelized === true) {
-        await mapBounded(batch, childLimit, (record) => runNode(child, record));
-      } else {
-        for (const record of batch) await runNode(child, record);
-      }
+      const limit = child.resource.hints.parallelized === false ? 1 : childLimit;
+      await orderedFanOut(batch, limit, out, (record, emit) => runNode(child, emit, record));
     }
   };
 
-  await mapBounded(roots, options.concurrency ?? 4, (root) => runNode(root));
+  await mapBounded(roots, options.concurrency ?? 4, (root) => runNode(root, write));
 
   const result: ExtractResult = { resources: {}, state: { ...options.state }, metrics: {} };
   for (const node of nodes.values()) {

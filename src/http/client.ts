@@ -9,17 +9,16 @@ import { type Authenticator, createAuthenticator, type TokenFetcher } from "./au
 import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
 import { HttpError } from "./errors.js";
 import { firstValue } from "./headers.js";
+import { HostGate } from "./host-gate.js";
 import { type RetryRules, requestRules, tokenRequestRules } from "./next-step.js";
 import { createPaginator } from "./paginators/index.js";
 import { PageGuard } from "./paginators/page-guard.js";
 import type { PagePlan } from "./paginators/paginator.js";
-import { RateLimiter } from "./rate-limiter.js";
 import { cloneRequest, type PreparedRequest, prepareRequest } from "./request.js";
 import { matchResponseAction } from "./response-actions.js";
 import { mergeRetryPolicy, networkErrorCode } from "./retry.js";
 import { retrying } from "./retry-loop.js";
 import { compileSelector, detectRecordPath, type RecordSelector } from "./selector.js";
-import { Semaphore } from "./semaphore.js";
 import { type Attempted, settle } from "./settle.js";
 import type {
   AuthConfig,
@@ -117,15 +116,15 @@ export class RestClient {
   private readonly agent: Agent;
   private readonly auth: Authenticator | undefined;
   private readonly endpointAuths = new WeakMap<AuthConfig, Authenticator>();
-  private readonly limits = new Map<string, Semaphore>();
+  private readonly gates = new Map<string, HostGate>();
   private readonly maxInFlight: number;
+  private readonly rateLimit: ClientOptions["rate_limit"];
   private readonly maxRedirects: number;
   private readonly maxResponseBytes: number;
   private readonly defaultHeaders: Record<string, string>;
   private readonly retry: Partial<RetryPolicy> | undefined;
   private readonly logger: Logger;
   private readonly timers: HttpTimers;
-  readonly rateLimiter: RateLimiter | undefined;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.base_url;
@@ -150,10 +149,7 @@ export class RestClient {
       ...lowerCaseKeys(options.headers),
     };
     this.auth = options.auth ? this.makeAuth(options.auth) : undefined;
-    this.rateLimiter =
-      options.rate_limit === false
-        ? undefined
-        : new RateLimiter({ now: this.timers.now, sleep: this.timers.sleep });
+    this.rateLimit = options.rate_limit;
   }
 
   /** Fetches planned pages with up to `concurrency` in flight, yielding them in order. */
@@ -205,14 +201,20 @@ export class RestClient {
     return this.lastOrigin;
   }
 
-  /** Per-host in-flight limit, shared with callers that want to schedule work against the same budget. */
-  hostLimit(origin: string): Semaphore {
-    let sem = this.limits.get(origin);
-    if (!sem) {
-      sem = new Semaphore(this.maxInFlight);
-      this.limits.set(origin, sem);
+  /** The gate every request to `origin` passes: in-flight window, pauses, rate budget. */
+  hostGate(origin: string): HostGate {
+    let gate = this.gates.get(origin);
+    if (!gate) {
+      const limit = this.rateLimit;
+      gate = new HostGate({
+        maxInFlight: this.maxInFlight,
+        adaptive: limit !== false,
+        ...(typeof limit === "object" ? { budget: limit } : {}),
+        clock: this.timers,
+      });
+      this.gates.set(origin, gate);
     }
-    return sem;
+    return gate;
   }
 
   /** One logical request: auth, retries, response actions. Resolves with the parsed JSON body. */
@@ -441,6 +443,8 @@ export class RestClient {
       ctx.resource ? { resource: ctx.resource } : undefined,
     );
     ctx.onRetry?.({ attempt, ...(failed ? {} : { status: cause as number }), delayMs: waitMs });
+    // The API said "too many": every request to it waits as long as this retry does, not just this one.
+    if (cause === 429) this.hostGate(this.originOf(url)).pause(waitMs);
     await this.timers.sleep(waitMs, ctx.signal);
   }
 
@@ -470,20 +474,8 @@ export class RestClient {
         sentAuthorization = headers["authorization"];
       }
       if (body === undefined && headers["content-type"] !== undefined) delete headers["content-type"];
-      // Fast paths: no promise to await when nothing limits this request.
-      const sem = this.hostLimit(origin);
-      if (!sem.tryAcquire()) await sem.acquire();
-      // Asked holding the slot: a request that queued for it must still see a pause a response set
-      // meanwhile (checked before queueing, every queued request went out past a spent quota: 429s).
-      const pause = this.rateLimiter ? this.rateLimiter.pauseFor(origin) : 0;
-      if (pause > 0) {
-        try {
-          await this.timers.sleep(pause, ctx.signal);
-        } catch (err) {
-          sem.release();
-          throw err;
-        }
-      }
+      const gate = this.hostGate(origin);
+      const ticket = await gate.enter(ctx.signal);
       let location: string | undefined;
       // Set before any body is read: a body too large always has a status to report.
       let status = 0;
@@ -500,7 +492,7 @@ export class RestClient {
         });
         status = res.statusCode;
         responseHeaders = res.headers;
-        this.rateLimiter?.observe(origin, status, responseHeaders);
+        gate.observe(ticket, status, responseHeaders);
         location = REDIRECTS.has(status) ? firstValue(res.headers["location"]) : undefined;
         if (location !== undefined) await res.body.dump();
         else text = await readBodyText(res, this.maxResponseBytes);
@@ -508,7 +500,7 @@ export class RestClient {
         if (err instanceof ResponseTooLarge) throw tooLarge(err, ctx.resource, method, publicUrl, status);
         throw err;
       } finally {
-        sem.release();
+        gate.leave();
       }
       ctx.onResponse?.({
         method,

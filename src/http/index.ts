@@ -17,6 +17,7 @@ export {
 } from "./auth/index.js";
 export { DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMERS, RestClient } from "./client.js";
 export { AuthError, HttpError } from "./errors.js";
+export { type GateTicket, HostGate, type HostGateOptions } from "./host-gate.js";
 export { configObject, stringOrSecret } from "./options-schema.js";
 export type {
   PagePlan,
@@ -40,7 +41,7 @@ export {
   registerPaginator,
   SinglePagePaginator,
 } from "./paginators/index.js";
-export { RateLimiter } from "./rate-limiter.js";
+export { quotaPauseMs } from "./quota-headers.js";
 export { type PreparedRequest, prepareRequest } from "./request.js";
 export { DEFAULT_RETRY_POLICY, mergeRetryPolicy, parseRetryAfter, retryDelayMs } from "./retry.js";
 export { compileSelector, detectRecordPath, type RecordSelector, selectRecords } from "./selector.js";

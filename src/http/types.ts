@@ -2,6 +2,7 @@ import type { DataRecord } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
 import type { BuiltinAuthConfig } from "./auth/builtins.js";
 import type { RegisteredAuthConfig } from "./auth/registry.js";
+import type { RateBudget } from "./host-gate.js";
 import type { BuiltinPaginatorConfig } from "./paginators/builtins.js";
 import type { RegisteredPaginatorConfig } from "./paginators/registry.js";
 import type { ResponseAction } from "./response-actions.js";
@@ -17,7 +18,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type ParamScalar = string | number | boolean | null;
 export type ParamValue = ParamScalar | ParamScalar[];
 
-export type { ResponseAction, RetryPolicy };
+export type { RateBudget, ResponseAction, RetryPolicy };
 
 /** An auth config with its secrets resolved: a built-in type's, or a registered type's. */
 export type AuthConfig = BuiltinAuthConfig | RegisteredAuthConfig;
@@ -89,8 +90,12 @@ export interface ClientOptions {
   max_response_bytes?: number;
   /** Redirects followed per request (default 5). Credentials are dropped on a hop to another origin. */
   max_redirects?: number;
-  /** Proactive rate limiting from `Retry-After` / `RateLimit-*` / `X-RateLimit-*` headers (default true). */
-  rate_limit?: boolean;
+  /**
+   * A request budget per host (`requests_per_second`, `burst`), on top of the adaptive limiting every
+   * client does: quota headers (`Retry-After`, `RateLimit-*`, `X-RateLimit-*`) pause a host, a 429
+   * halves its in-flight window. `false` turns the adaptive part off too (tests of raw retry behaviour).
+   */
+  rate_limit?: RateBudget | false;
   /** Clock and sleep, injectable so tests run retries and token expiry without real waits. */
   timers?: Partial<HttpTimers>;
 }

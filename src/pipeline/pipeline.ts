@@ -4,7 +4,12 @@ import { SluiceError } from "../core/errors.js";
 import type { JsonObject } from "../core/json.js";
 import { type Logger, silentLogger } from "../core/logger.js";
 import type { NdjsonWriterOptions } from "../core/ndjson-files.js";
-import { type Resource, resolveWriteDisposition, type Source } from "../core/resource.js";
+import {
+  type Resource,
+  resolveWriteDisposition,
+  type Source,
+  type SourceConcurrency,
+} from "../core/resource.js";
 import { type DestinationOptions, resolveDestination } from "../destinations/registry.js";
 import type { Destination, DestinationClient, DestinationContext } from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
@@ -41,8 +46,8 @@ export interface PipelineOptions {
   full_refresh?: boolean;
   logger?: Logger;
   progress?: (event: ProgressEvent) => void;
-  /** Root resources extracted at once (default 4) and parallelized children per parent page (default 8). */
-  concurrency?: { resources?: number; children?: number };
+  /** Root resources extracted at once (default 4) and children per parent page (default 8); wins over the source's. */
+  concurrency?: SourceConcurrency;
   /** Package file tuning (rotation size, write buffer, fsync). */
   files?: NdjsonWriterOptions;
 }
@@ -125,6 +130,10 @@ export class Pipeline {
   async run(input: Source | Resource | readonly Resource[], options: RunOptions = {}): Promise<LoadInfo> {
     const started = performance.now();
     const resources = toResources(input);
+    const concurrency: SourceConcurrency = {
+      ...("resources" in input && !Array.isArray(input) ? (input as Source).concurrency : undefined),
+      ...definedOnly(this.options.concurrency),
+    };
     this.checkCapabilities(resources);
     const info: LoadInfo = {
       pipelineName: this.pipelineName,
@@ -170,7 +179,7 @@ export class Pipeline {
       }
       if (resources.length > 0) {
         options.signal?.throwIfAborted();
-        const manifest = await this.extract(resources, options, info);
+        const manifest = await this.extract(resources, concurrency, options, info);
         info.packages.push(await this.finishPackage(client, manifest, false, info));
       }
     });
@@ -412,6 +421,7 @@ export class Pipeline {
    */
   private async extract(
     resources: readonly Resource[],
+    concurrency: SourceConcurrency,
     options: RunOptions,
     info: LoadInfo,
   ): Promise<PackageManifest> {
@@ -443,12 +453,8 @@ export class Pipeline {
         state: previous.resources,
         logger: this.logger,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(this.options.concurrency?.resources === undefined
-          ? {}
-          : { concurrency: this.options.concurrency.resources }),
-        ...(this.options.concurrency?.children === undefined
-          ? {}
-          : { childConcurrency: this.options.concurrency.children }),
+        ...(concurrency.resources === undefined ? {} : { concurrency: concurrency.resources }),
+        ...(concurrency.children === undefined ? {} : { childConcurrency: concurrency.children }),
         onItem: (resource, records) => {
           crashPoint("extract");
           this.emit({ type: "extract_records", loadId, resource, records });
@@ -563,6 +569,13 @@ function blankInfo(p: Pipeline): LoadInfo {
     records: {},
     timings: { extractMs: 0, normalizeMs: 0, loadMs: 0, totalMs: 0 },
   };
+}
+
+function definedOnly(c: SourceConcurrency | undefined): SourceConcurrency {
+  const out: SourceConcurrency = {};
+  if (c?.resources !== undefined) out.resources = c.resources;
+  if (c?.children !== undefined) out.children = c.children;
+  return out;
 }
 
 function toResources(input: Source | Resource | readonly Resource[]): readonly Resource[] {

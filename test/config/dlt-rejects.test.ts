@@ -305,6 +305,9 @@ describe("configs dlt rejects are rejected before the first request", () => {
           /^note: \S+:\d+:\d+ resources\[0\]\.endpoint\.params\.draft: the boolean is sent as "true".*\(differs from dlt\)$/,
         ),
         expect.stringMatching(
+          /^note: \S+:\d+:\d+ resources\[1\]: sluice reads the children of one parent page in parallel.*\(differs from dlt\)$/,
+        ),
+        expect.stringMatching(
           /^note: \S+:\d+:\d+ resources\[1\]\.endpoint\.incremental: sluice keeps one incremental cursor per parent record.*\(differs from dlt\)$/,
         ),
       ]);

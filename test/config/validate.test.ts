@@ -236,7 +236,7 @@ describe("invalid configs: path, value and fix", () => {
       {
         path: "zzz",
         message: /unknown key/,
-        hint: /allowed keys: \$schema, pipeline, client, resource_defaults, resources/,
+        hint: /allowed keys: \$schema, pipeline, concurrency, client, resource_defaults, resources/,
       },
     ],
     [

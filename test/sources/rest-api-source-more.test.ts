@@ -94,7 +94,14 @@ describe("restApiSource details", () => {
     try {
       const ctx = sourceContext();
       expect(await readAll(source.resources[0] as Resource, ctx)).toEqual([{ id: 1 }]);
-      expect(ctx.metrics).toEqual({ pages: 1, records: 1, retries: 1, requests: 2 });
+      expect(ctx.metrics).toEqual({
+        pages: 1,
+        records: 1,
+        retries: 1,
+        requests: 2,
+        requestMs: expect.any(Number),
+      });
+      expect(ctx.metrics.requestMs).toBeGreaterThan(0);
       // the client's max_retries 0 applies where the endpoint does not override it
       await expect(readAll(source.resources[1] as Resource, sourceContext())).rejects.toThrow(/503/);
     } finally {

@@ -77,6 +77,7 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
     if (c.connect_timeout !== undefined) opts.connect_timeout = c.connect_timeout;
     if (c.read_timeout !== undefined) opts.read_timeout = c.read_timeout;
     if (c.max_in_flight_per_host !== undefined) opts.max_in_flight_per_host = c.max_in_flight_per_host;
+    if (c.rate_limit !== undefined) opts.rate_limit = c.rate_limit;
     if (c.max_response_bytes !== undefined) opts.max_response_bytes = c.max_response_bytes;
     if (options.logger) opts.logger = options.logger;
     client = new RestClient(opts);
@@ -87,6 +88,7 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
   return {
     name: options.name ?? "rest_api",
     resources,
+    ...(cfg.concurrency === undefined ? {} : { concurrency: cfg.concurrency }),
     async close() {
       const c = client;
       client = undefined;
@@ -233,6 +235,9 @@ function endpointResource(
       onRetry: () => {
         ctx.metrics.retries++;
         ctx.metrics.requests++;
+      },
+      onResponse: (info) => {
+        ctx.metrics.requestMs = (ctx.metrics.requestMs ?? 0) + info.durationMs;
       },
     };
     opts.page_concurrency = r.page_concurrency ?? DEFAULT_PAGE_CONCURRENCY;
