@@ -33,9 +33,9 @@ export async function orderedFanOut<T, E>(
     await task(items[i] as T, (e) => {
       if (i === head) out(e);
       else {
-        let pending = buffers.get(i);
-        if (!pending) buffers.set(i, (pending = []));
-        pending.push(e);
+        const pending = buffers.get(i);
+        if (pending) pending.push(e);
+        else buffers.set(i, [e]);
       }
     });
     finish(i);
