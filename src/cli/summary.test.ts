@@ -32,4 +32,29 @@ describe("end-of-run summary", () => {
       "empty_resources",
     );
   });
+
+  it("prints per resource its requests, retries and the requests it had in flight on average", () => {
+    const snap = (name: string, requests: number, retries: number, avgInFlight: number) => ({
+      name,
+      pages: requests,
+      records: requests * 10,
+      requests,
+      retries,
+      avgInFlight,
+      elapsedMs: 1000,
+      done: true,
+    });
+    const text = formatSummary(
+      info({ users: 30, repos: 10 }, { users: 30, repos: 10 }),
+      [snap("users", 12, 2, 6.04), snap("repos", 1, 0, 0.93), snap("local", 0, 0, 0)],
+      "/t/trace.json",
+    );
+    const lines = text.split("\n");
+    const head = lines.findIndex((l) => l.startsWith("resource"));
+    expect(lines[head]).toMatch(/^resource\s+requests\s+retries\s+avg in flight$/);
+    expect(lines[head + 2]).toMatch(/^repos\s+1\s+0\s+0\.9$/);
+    expect(lines[head + 3]).toMatch(/^users\s+12\s+2\s+6\.0$/);
+    // A resource that made no request (a TypeScript generator) has no line.
+    expect(text).not.toMatch(/^local/m);
+  });
 });
