@@ -10,6 +10,11 @@ export interface NdjsonWriterOptions {
   bufferBytes?: number;
   /** fsync each file on close, so a manifest written afterwards never points at data still in the page cache. */
   fsync?: boolean;
+  /**
+   * Called when a rotation closes a file (not at `close`): the file is complete and may be loaded while
+   * writing goes on. Must not throw and must not block (the writer is on the normalizer's hot path).
+   */
+  onFileClosed?: (file: string) => void;
 }
 
 /**
@@ -30,6 +35,7 @@ export class NdjsonWriter {
   private readonly maxFileBytes: number;
   private readonly bufferChars: number;
   private readonly fsync: boolean;
+  private readonly onFileClosed: ((file: string) => void) | undefined;
   private fd: number | null = null;
   private parts: string[] = [];
   private buffered = 0;
@@ -46,6 +52,7 @@ export class NdjsonWriter {
     this.maxFileBytes = options.maxFileBytes ?? 128 * 1024 * 1024;
     this.bufferChars = options.bufferBytes ?? 1024 * 1024;
     this.fsync = options.fsync ?? true;
+    this.onFileClosed = options.onFileClosed;
   }
 
   /** One JSON document, without the trailing newline. */
@@ -78,7 +85,10 @@ export class NdjsonWriter {
     buffering.delete(this);
     this.buffered = 0;
     this.fileBytes += writeSync(this.fd, chunk);
-    if (this.fileBytes >= this.maxFileBytes) this.closeFile();
+    if (this.fileBytes >= this.maxFileBytes) {
+      this.closeFile();
+      this.onFileClosed?.(this.files[this.files.length - 1] as string);
+    }
   }
 
   private closeFile(): void {

@@ -34,6 +34,35 @@ export interface LoadRecord {
   schema_version_hash: string;
 }
 
+/**
+ * A load held open while extraction continues: ONE destination transaction, into which closed package
+ * files are loaded as they close, committed together with the rest of the package, the `_sluice_loads`
+ * row, the state and the schema version. Nothing is visible before that commit, so a crash at any moment
+ * leaves the destination as it was (the package then resumes from disk, exactly once).
+ */
+export interface StreamingLoad {
+  /**
+   * Queues one closed file of `table`, written under `schema` (the package's schema so far). Never blocks:
+   * the file loads in the background, one database operation at a time. Ignored once streaming stopped.
+   */
+  add(table: string, file: string, schema: StoredSchema): void;
+  /**
+   * Loads the rest of `pkg` (files not streamed), applies the dispositions, records the load and commits.
+   * Resolves false when nothing was committed (a chunk or the final step was refused, rolled back): the
+   * caller then loads the package the ordinary way, which reports the refusal as it always has.
+   */
+  commit(pkg: LoadPackage, hooks?: { beforeCommit?: () => void }): Promise<boolean>;
+  /** Rolls the transaction back (extraction failed or was aborted). Idempotent, never rejects. */
+  abort(): Promise<void>;
+  /** Database time spent on streamed chunks so far (overlapped with extraction). */
+  readonly streamedMs: number;
+}
+
+export interface StreamingLoadOptions {
+  /** Called after each streamed chunk is in the open transaction (the exactly-once tests crash here). */
+  onChunkLoaded?: () => void;
+}
+
 export interface DestinationClient {
   readonly capabilities: DestinationCapabilities;
   /** Creates the dataset (schema / folder) and the system tables when missing. */
@@ -46,6 +75,11 @@ export interface DestinationClient {
    * and the schema version (`_sluice_version`) — all or nothing.
    */
   commitPackage(pkg: LoadPackage): Promise<void>;
+  /**
+   * Optional: opens a streaming load for `loadId` (see StreamingLoad). Only call it with no other work
+   * pending on this client: the transaction holds the connection until commit or abort.
+   */
+  openLoad?(loadId: string, options?: StreamingLoadOptions): Promise<StreamingLoad>;
   /** Latest committed state and schema for the pipeline, to restore a lost working dir; null if none. */
   restore(): Promise<{ state: PipelineState; schema: StoredSchema } | null>;
   /** Drops the given tables (and, with `all`, every table of the dataset including system tables). */

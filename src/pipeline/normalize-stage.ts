@@ -19,6 +19,8 @@ export interface NormalizeStageOptions {
   schemaName: string;
   maxIdentifierLength: number;
   files?: NdjsonWriterOptions;
+  /** Called when a table's file is closed by rotation (complete, may be loaded now). */
+  onFileClosed?: (table: string, file: string) => void;
   /** Called after every batch with the running record count. */
   onProgress?: (records: number) => void;
 }
@@ -87,11 +89,23 @@ export class PackageNormalizer implements RecordSink {
     if (this.tagged) row[STAGING_ROW_COLUMN] = this.seq;
     let w = this.writers.get(table);
     if (w === undefined) {
-      w = new NdjsonWriter(this.outDir, `t${this.writers.size}`, this.options.files);
+      const onClosed = this.options.onFileClosed;
+      w = new NdjsonWriter(
+        this.outDir,
+        `t${this.writers.size}`,
+        onClosed === undefined
+          ? this.options.files
+          : { ...this.options.files, onFileClosed: (f) => onClosed(table, f) },
+      );
       this.writers.set(table, w);
     }
     w.write(recordToJson(row));
   };
+
+  /** The schema so far: every file closed until now was written under it (schemas only grow). */
+  schemaSoFar(): StoredSchema {
+    return this.normalizer.schema();
+  }
 
   /** Flushes and fsyncs every file; returns the schema and the per-table file lists for the manifest. */
   finish(): NormalizeStageResult {

@@ -1,12 +1,21 @@
-import type { Logger } from "../../core/logger.js";
+import { resolve } from "node:path";
+import { type Logger, silentLogger } from "../../core/logger.js";
 import { isSystemTable, SYSTEM_COLUMNS, SYSTEM_TABLE_NAMES, SYSTEM_TABLES } from "../../core/system-names.js";
 import type { LoadPackage, PackageTable, PipelineState } from "../../load/package.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import type { LoadStep } from "../load-error.js";
-import type { DestinationCapabilities, DestinationClient, DestinationContext, LoadRecord } from "../types.js";
+import type {
+  DestinationCapabilities,
+  DestinationClient,
+  DestinationContext,
+  LoadRecord,
+  StreamingLoad,
+  StreamingLoadOptions,
+} from "../types.js";
 import { migrateTableSql } from "./ddl-sql.js";
 import { qualified, quoteIdent, type SqlDialect } from "./sql-dialect.js";
 import { type FileCopy, type FileScan, type SqlDriver, scansFiles } from "./sql-driver.js";
+import { SqlStreamingLoad } from "./sql-streaming-load.js";
 import { ENGINE_VERSION, SYSTEM_TABLE_SCHEMAS } from "./system-tables.js";
 import { fileColumns, planTrees, type TreePlan } from "./table-plan.js";
 import { dispositionStatements, needsStaging } from "./write-disposition-sql.js";
@@ -88,6 +97,72 @@ export class SqlClient implements DestinationClient {
       );
     }
     this.logger.debug("package committed", { load_id: pkg.loadId, ms: Date.now() - started });
+  }
+
+  /**
+   * One transaction held while extraction continues: append and replace trees load each closed file
+   * straight into their tables (migrated first to the schema so far; a replaced tree is emptied once);
+   * merge trees keep all their files for the end, where they are staged and merged as in commitPackage
+   * (their statements read every staged row at once). Commit happens only in `commit`, with the rest.
+   */
+  async openLoad(loadId: string, options: StreamingLoadOptions = {}): Promise<StreamingLoad> {
+    await this.initialize();
+    const loadTime = new Date().toISOString();
+    const streamed = new Set<string>();
+    /** Tables of replaced trees already emptied in this transaction. */
+    const emptied = new Set<string>();
+    return SqlStreamingLoad.open(
+      {
+        transaction: (fn) => this.driver.transaction(fn),
+        begin: async () => {
+          for (const sql of this.dialect.loadSettingsSql) await this.driver.run(sql);
+        },
+        chunk: async (table, file, schema) => {
+          // Planned quietly: the final plan warns once about a merge falling back to append.
+          const plan = planTrees(schema, [{ table, files: [file], rowCount: 1 }], silentLogger)[0];
+          if (plan === undefined || (plan.disposition !== "append" && plan.disposition !== "replace")) return;
+          const tree = treeOf(plan);
+          this.step = { table };
+          await this.migrateTables(tree, await this.existingColumns());
+          if (plan.disposition === "replace" && !emptied.has(plan.root.name)) {
+            await this.emptyTables(tree);
+            for (const t of tree) emptied.add(t.name);
+          }
+          await this.writeTree({ ...plan, disposition: "append" }, loadId, loadTime, []);
+          streamed.add(resolve(file));
+          this.step = {};
+        },
+        finish: async (pkg) => {
+          const tables = pkg.tables.map((t) => ({
+            ...t,
+            files: t.files.filter((f) => !streamed.has(resolve(f))),
+          }));
+          const plans = planTrees(pkg.schema, tables, this.logger);
+          await this.migrate(pkg.schema, plans);
+          const staged: string[] = [];
+          for (const plan of plans) {
+            if (plan.disposition === "replace" && emptied.has(plan.root.name)) {
+              // Children that joined the tree after it was emptied still had the old rows.
+              const rest = treeOf(plan).filter((t) => !emptied.has(t.name));
+              if (rest.length > 0) await this.emptyTables(rest);
+              await this.writeTree({ ...plan, disposition: "append" }, pkg.loadId, loadTime, staged);
+            } else await this.writeTree(plan, pkg.loadId, loadTime, staged);
+          }
+          this.step = {};
+          await this.driver.dropStaging(staged);
+          await this.recordLoad(pkg, loadTime);
+        },
+      },
+      options,
+    );
+  }
+
+  /** Empties tables of a replaced tree (given root first), as today's replace does. */
+  private async emptyTables(tables: readonly TableSchema[]): Promise<void> {
+    const files = this.driver.files;
+    if (scansFiles(files))
+      for (const t of [...tables].reverse()) await this.driver.run(`DELETE FROM ${this.target(t.name)}`);
+    else await files.empty(tables.map((t) => this.target(t.name)));
   }
 
   /**

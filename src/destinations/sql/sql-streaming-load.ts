@@ -1,0 +1,123 @@
+import type { LoadPackage } from "../../load/package.js";
+import type { StoredSchema } from "../../schema/types.js";
+import type { StreamingLoad, StreamingLoadOptions } from "../types.js";
+
+/** What the SQL client does inside the held transaction; the queue and its lifecycle are this file's. */
+export interface StreamingSteps {
+  /** Runs `fn` inside one transaction (BEGIN … COMMIT, rolled back when it rejects). */
+  transaction(fn: () => Promise<void>): Promise<void>;
+  /** Session settings, at the start of the transaction. */
+  begin(): Promise<void>;
+  chunk(table: string, file: string, schema: StoredSchema): Promise<void>;
+  /** Everything of `pkg` not streamed yet, the dispositions and the load record; before COMMIT. */
+  finish(pkg: LoadPackage): Promise<void>;
+}
+
+type End = { commit: LoadPackage; beforeCommit: (() => void) | undefined } | { rollback: true };
+
+const ROLLBACK = new Error("streaming load rolled back");
+
+/**
+ * One transaction held open for a run. Chunks queue on a promise chain so exactly one database operation
+ * runs at a time on the connection, while extraction goes on; a refused chunk stops streaming and rolls
+ * back (its error is kept, never unhandled), and the commit then reports false so the package loads the
+ * ordinary way and fails there with the message users know.
+ */
+export class SqlStreamingLoad implements StreamingLoad {
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private ended = false;
+  private endWith!: (end: End) => void;
+  private done!: Promise<void>;
+  /** The first refusal, for the debug log. */
+  failure: unknown = undefined;
+  streamedMs = 0;
+
+  private constructor(
+    private readonly steps: StreamingSteps,
+    private readonly options: StreamingLoadOptions,
+  ) {}
+
+  static async open(steps: StreamingSteps, options: StreamingLoadOptions = {}): Promise<SqlStreamingLoad> {
+    const load = new SqlStreamingLoad(steps, options);
+    await load.start();
+    return load;
+  }
+
+  private async start(): Promise<void> {
+    const ending = new Promise<End>((resolve) => {
+      this.endWith = resolve;
+    });
+    let begun!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
+    this.done = this.steps.transaction(async () => {
+      await this.steps.begin();
+      begun();
+      const end = await ending;
+      // No chunk may still be running when ROLLBACK or the final statements go to the connection.
+      await this.chain;
+      if ("rollback" in end || this.stopped) throw ROLLBACK;
+      await this.steps.finish(end.commit);
+      end.beforeCommit?.();
+    });
+    // Rejections are read by commit/abort; until then they must not count as unhandled.
+    this.done.catch(() => {});
+    // BEGIN itself failing rejects `done` before `ready`: report it to the opener.
+    await Promise.race([ready, this.done]);
+  }
+
+  add(table: string, file: string, schema: StoredSchema): void {
+    if (this.stopped || this.ended) return;
+    this.chain = this.chain.then(async () => {
+      if (this.stopped) return;
+      const started = performance.now();
+      try {
+        await this.steps.chunk(table, file, schema);
+      } catch (err) {
+        this.stop(err);
+        return;
+      } finally {
+        this.streamedMs += performance.now() - started;
+      }
+      this.options.onChunkLoaded?.();
+    });
+  }
+
+  private stop(err: unknown): void {
+    this.stopped = true;
+    this.failure ??= err;
+    this.end({ rollback: true });
+  }
+
+  private end(end: End): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.endWith(end);
+  }
+
+  async commit(pkg: LoadPackage, hooks: { beforeCommit?: () => void } = {}): Promise<boolean> {
+    await this.chain;
+    if (this.stopped) {
+      await this.done.catch(() => {});
+      return false;
+    }
+    this.end({ commit: pkg, beforeCommit: hooks.beforeCommit });
+    try {
+      await this.done;
+      return true;
+    } catch (err) {
+      this.stopped = true;
+      if (err !== ROLLBACK) this.failure ??= err;
+      return false;
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.stopped = true;
+    this.end({ rollback: true });
+    await this.chain;
+    await this.done.catch(() => {});
+  }
+}
