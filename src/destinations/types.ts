@@ -60,7 +60,7 @@ export interface StreamingLoad {
 
 export interface StreamingLoadOptions {
   /** Called after each streamed chunk is in the open transaction (the exactly-once tests crash here). */
-  onChunkLoaded?: () => void;
+  onChunkLoaded?: (table: string) => void;
 }
 
 export interface DestinationClient {

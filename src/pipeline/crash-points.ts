@@ -2,13 +2,14 @@
  * Test hooks for the exactly-once tests: `SLUICE_TEST_CRASH_AT=<point>` makes the process SIGKILL itself
  * at that point (after `SLUICE_TEST_CRASH_AFTER` hits, default 1), the way a power cut or OOM kill would.
  * Points: extract (after a resource yields), normalize (after a batch is normalized), normalized (the
- * package is complete on disk), load (before commit), committed (after commit, before the package is
+ * package is complete on disk), streamed (a closed file was loaded into the open transaction during
+ * extraction), load (before commit), committed (after commit, before the package is
  * marked loaded). Unset in normal use: one env lookup per call.
  */
 const target = process.env["SLUICE_TEST_CRASH_AT"];
 let hits = 0;
 
-export type CrashPoint = "extract" | "normalize" | "normalized" | "load" | "committed";
+export type CrashPoint = "extract" | "normalize" | "streamed" | "normalized" | "load" | "committed";
 
 export function crashPoint(point: CrashPoint): void {
   if (target === undefined || target !== point) return;

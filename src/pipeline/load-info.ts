@@ -38,4 +38,6 @@ export type ProgressEvent =
   | { type: "stage_start"; stage: Stage; loadId: string }
   | { type: "stage_end"; stage: Stage; loadId: string; ms: number }
   | { type: "extract_records"; loadId: string; resource: string; records: number }
-  | { type: "normalize_records"; loadId: string; records: number };
+  | { type: "normalize_records"; loadId: string; records: number }
+  /** A closed package file of `table` is in the destination's open transaction while extraction goes on. */
+  | { type: "load_chunk"; loadId: string; table: string };

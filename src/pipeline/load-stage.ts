@@ -1,5 +1,5 @@
 import type { Logger } from "../core/logger.js";
-import type { DestinationClient } from "../destinations/types.js";
+import type { DestinationClient, StreamingLoad } from "../destinations/types.js";
 import type { LoadPackage } from "../load/package.js";
 
 export interface LoadOutcome {
@@ -27,4 +27,29 @@ export async function loadPackage(
   hooks.beforeCommit?.();
   await client.commitPackage(pkg);
   return { loadId: pkg.loadId, committed: true, ms: performance.now() - started };
+}
+
+/**
+ * Commits a package whose files were loaded while it was extracted (one transaction held open), with
+ * the rest of it. Undefined when that transaction was refused or rolled back: nothing of it is visible,
+ * and the caller loads the package the ordinary way, which reports a refusal as it always has.
+ */
+export async function commitStreamed(
+  streaming: StreamingLoad,
+  pkg: LoadPackage,
+  logger: Logger,
+  hooks: { beforeCommit?: () => void } = {},
+): Promise<LoadOutcome | undefined> {
+  const started = performance.now();
+  if (await streaming.commit(pkg, hooks)) {
+    logger.debug("package committed with its files loaded during extraction", {
+      load_id: pkg.loadId,
+      streamed_ms: Math.round(streaming.streamedMs),
+    });
+    return { loadId: pkg.loadId, committed: true, ms: performance.now() - started };
+  }
+  logger.debug("overlapped load not committed: loading the package the ordinary way", {
+    load_id: pkg.loadId,
+  });
+  return undefined;
 }

@@ -11,7 +11,12 @@ import {
   type SourceConcurrency,
 } from "../core/resource.js";
 import { type DestinationOptions, resolveDestination } from "../destinations/registry.js";
-import type { Destination, DestinationClient, DestinationContext } from "../destinations/types.js";
+import type {
+  Destination,
+  DestinationClient,
+  DestinationContext,
+  StreamingLoad,
+} from "../destinations/types.js";
 import { extractResources } from "../extract/extractor.js";
 import type { LoadPackage, PipelineState } from "../load/package.js";
 import type { StoredSchema } from "../schema/types.js";
@@ -26,7 +31,7 @@ import {
   setAsideWarning,
 } from "./failed-packages.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
-import { loadPackage } from "./load-stage.js";
+import { commitStreamed, type LoadOutcome, loadPackage } from "./load-stage.js";
 import { type NormalizeStageResult, PackageNormalizer } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
 import { acquireRunLock } from "./run-lock.js";
@@ -50,7 +55,15 @@ export interface PipelineOptions {
   concurrency?: SourceConcurrency;
   /** Package file tuning (rotation size, write buffer, fsync). */
   files?: NdjsonWriterOptions;
+  /**
+   * Load package files into the destination while extraction goes on (default true where the destination
+   * can: DuckDB and PostgreSQL), in one transaction committed with the rest of the package.
+   */
+  overlap_load?: boolean;
 }
+
+/** Package files rotate this often while a load is overlapped: each closed file is a chunk the destination loads. */
+const OVERLAP_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface RunOptions {
   /** Only these resources (their parents run as needed, unwritten). */
@@ -179,8 +192,8 @@ export class Pipeline {
       }
       if (resources.length > 0) {
         options.signal?.throwIfAborted();
-        const manifest = await this.extract(resources, concurrency, options, info);
-        info.packages.push(await this.finishPackage(client, manifest, false, info));
+        const { manifest, streaming } = await this.extract(client, resources, concurrency, options, info);
+        info.packages.push(await this.finishPackage(client, manifest, false, info, streaming));
       }
     });
     for (const p of info.packages) {
@@ -420,24 +433,40 @@ export class Pipeline {
    * durable: normalized files (fsynced), schema, state, then the manifest marked `normalized`.
    */
   private async extract(
+    client: DestinationClient,
     resources: readonly Resource[],
     concurrency: SourceConcurrency,
     options: RunOptions,
     info: LoadInfo,
-  ): Promise<PackageManifest> {
+  ): Promise<{ manifest: PackageManifest; streaming: StreamingLoad | undefined }> {
     const loadId = this.packages.newLoadId();
     const manifest = this.packages.create(loadId);
     const dir = this.packages.dir(loadId);
     const previous = this.local.readState() ?? emptyState(this.pipelineName);
     this.emit({ type: "stage_start", stage: "extract", loadId });
     const started = performance.now();
-    const normalizer = new PackageNormalizer({
+    const streaming =
+      this.options.overlap_load !== false && client.openLoad
+        ? await client.openLoad(loadId, {
+            onChunkLoaded: (table) => {
+              crashPoint("streamed");
+              this.emit({ type: "load_chunk", loadId, table });
+            },
+          })
+        : undefined;
+    const files: NdjsonWriterOptions | undefined = streaming
+      ? { maxFileBytes: OVERLAP_FILE_BYTES, ...this.options.files }
+      : this.options.files;
+    const normalizer: PackageNormalizer = new PackageNormalizer({
       packageDir: dir,
       loadId,
       schema: this.local.readSchema(),
       schemaName: this.pipelineName,
       maxIdentifierLength: this.destination.capabilities.maxIdentifierLength,
-      ...(this.options.files === undefined ? {} : { files: this.options.files }),
+      ...(files === undefined ? {} : { files }),
+      ...(streaming === undefined
+        ? {}
+        : { onFileClosed: (table, file) => streaming.add(table, file, normalizer.schemaSoFar()) }),
       onProgress: (records) => {
         crashPoint("normalize");
         this.emit({ type: "normalize_records", loadId, records });
@@ -467,6 +496,7 @@ export class Pipeline {
       // Nothing of this package was committed, its state included, so the next run extracts the same data
       // again; keeping a package that failed (a frozen schema, a bad record) would replay the failure.
       normalizer.close();
+      await streaming?.abort();
       this.packages.remove(loadId);
       if (options.signal?.aborted) throw options.signal.reason;
       throw err;
@@ -501,7 +531,7 @@ export class Pipeline {
     this.emit({ type: "stage_start", stage: "normalize", loadId });
     this.emit({ type: "stage_end", stage: "normalize", loadId, ms: normalizeMs });
     crashPoint("normalized");
-    return manifest;
+    return { manifest, streaming };
   }
 
   private async finishPackage(
@@ -509,14 +539,18 @@ export class Pipeline {
     manifest: PackageManifest,
     resumed: boolean,
     info: LoadInfo,
+    streaming?: StreamingLoad,
   ): Promise<PackageInfo> {
     const loadId = manifest.load_id;
     this.emit({ type: "stage_start", stage: "load", loadId });
     let pkg: LoadPackage;
-    let outcome: Awaited<ReturnType<typeof loadPackage>>;
+    let outcome: LoadOutcome;
     try {
       pkg = this.toLoadPackage(manifest);
-      outcome = await loadPackage(client, pkg, this.logger, { beforeCommit: () => crashPoint("load") });
+      const hooks = { beforeCommit: () => crashPoint("load") };
+      outcome =
+        (streaming && (await commitStreamed(streaming, pkg, this.logger, hooks))) ||
+        (await loadPackage(client, pkg, this.logger, hooks));
     } catch (err) {
       // Nothing was committed (one transaction): record why, so the next run sets it aside instead of
       // failing the same way forever.

@@ -244,6 +244,8 @@ describe("a transient load failure", () => {
       async connect(ctx) {
         const client = await real.connect(ctx);
         return Object.assign(Object.create(client) as typeof client, {
+          // Every commit goes through commitPackage here: no load overlapped with extraction.
+          openLoad: undefined,
           async commitPackage(pkg: Parameters<typeof client.commitPackage>[0]) {
             if (left-- > 0)
               throw translateDuckdbError(

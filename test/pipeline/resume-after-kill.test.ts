@@ -85,9 +85,14 @@ async function assertExactlyOnce(expectedRuns?: number, perRun = EVENTS): Promis
 }
 
 describe("resume after SIGKILL, exactly once", () => {
-  const points: [string, number][] = [
+  // Runs whose rows the destination ends with: a package killed before it was complete on disk is
+  // extracted anew; one complete on disk is loaded by the rerun, then the rerun extracts its own.
+  // "streamed" (a file loaded into the transaction held open during extraction) can land before or
+  // after the package is complete on disk, since files load in the background: either count is right.
+  const points: [string, number | "either"][] = [
     ["extract", 1],
     ["normalize", 1],
+    ["streamed", "either"],
     ["normalized", 2],
     ["load", 2],
     ["committed", 2],
@@ -105,9 +110,12 @@ describe("resume after SIGKILL, exactly once", () => {
           .find((l) => l.startsWith("info "))!
           .slice(5),
       );
-      expect(info.packages.filter((p: { resumed: boolean }) => p.resumed)).toHaveLength(runs - 1);
+      const resumed = info.packages.filter((p: { resumed: boolean }) => p.resumed).length;
+      const expected = runs === "either" ? resumed + 1 : runs;
+      expect(resumed).toBe(expected - 1);
+      expect(expected).toBeLessThanOrEqual(2);
       if (point === "committed") expect(info.packages[0].committed).toBe(false);
-      await assertExactlyOnce(runs);
+      await assertExactlyOnce(expected);
     }, 60_000);
   }
 

@@ -118,7 +118,8 @@ describe("client.rate_limit", () => {
       expect(inWindow).toBeLessThanOrEqual(25 + 2);
     }
     // 40 requests at 25/s after a burst of 2 cannot take less than (40 - 2) / 25 s.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((40 - 2) / 25) * 1000 - 20);
+    // (The first arrival may lag its start by a connection set-up, so allow a little.)
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((40 - 2) / 25) * 1000 - 100);
   });
 
   it("is refused with the key named when it is not a positive rate", () => {

@@ -120,7 +120,8 @@ export class SqlClient implements DestinationClient {
         chunk: async (table, file, schema) => {
           // Planned quietly: the final plan warns once about a merge falling back to append.
           const plan = planTrees(schema, [{ table, files: [file], rowCount: 1 }], silentLogger)[0];
-          if (plan === undefined || (plan.disposition !== "append" && plan.disposition !== "replace")) return;
+          if (plan === undefined || (plan.disposition !== "append" && plan.disposition !== "replace"))
+            return false;
           const tree = treeOf(plan);
           this.step = { table };
           await this.migrateTables(tree, await this.existingColumns());
@@ -131,6 +132,7 @@ export class SqlClient implements DestinationClient {
           await this.writeTree({ ...plan, disposition: "append" }, loadId, loadTime, []);
           streamed.add(resolve(file));
           this.step = {};
+          return true;
         },
         finish: async (pkg) => {
           const tables = pkg.tables.map((t) => ({

@@ -8,7 +8,8 @@ export interface StreamingSteps {
   transaction(fn: () => Promise<void>): Promise<void>;
   /** Session settings, at the start of the transaction. */
   begin(): Promise<void>;
-  chunk(table: string, file: string, schema: StoredSchema): Promise<void>;
+  /** Loads one closed file now; false when its tree waits for the end (merge). */
+  chunk(table: string, file: string, schema: StoredSchema): Promise<boolean>;
   /** Everything of `pkg` not streamed yet, the dispositions and the load record; before COMMIT. */
   finish(pkg: LoadPackage): Promise<void>;
 }
@@ -73,15 +74,16 @@ export class SqlStreamingLoad implements StreamingLoad {
     this.chain = this.chain.then(async () => {
       if (this.stopped) return;
       const started = performance.now();
+      let loaded: boolean;
       try {
-        await this.steps.chunk(table, file, schema);
+        loaded = await this.steps.chunk(table, file, schema);
       } catch (err) {
         this.stop(err);
         return;
       } finally {
         this.streamedMs += performance.now() - started;
       }
-      this.options.onChunkLoaded?.();
+      if (loaded) this.options.onChunkLoaded?.(table);
     });
   }
 

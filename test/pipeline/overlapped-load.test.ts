@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DataRecord } from "../../src/core/json.js";
+import { memoryLogger } from "../../src/core/logger.js";
+import { type ResourceHints, resource } from "../../src/core/resource.js";
+import { type Pipeline, type ProgressEvent, pipeline } from "../../src/pipeline/index.js";
+import { plainRows, type Row } from "../destinations/helpers/destination-packages.js";
+import { CONFORMANCE_TARGETS } from "../destinations/helpers/destination-targets.js";
+import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
+
+/**
+ * Load overlapped with extraction: closed package files go into one destination transaction while
+ * extraction goes on. Every table must end as a run that loads after extraction leaves it, on every
+ * destination that overlaps (the transactional ones), for every write disposition, child tables and a
+ * schema that grows after the first file was loaded.
+ */
+const PAGES = 12;
+const PER_PAGE = 50;
+
+describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped load: $label", (target) => {
+  let dir: string;
+  const made: Pipeline[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), `sluice-overlap-${target.name}-`));
+  });
+  afterEach(async () => {
+    for (const p of made.splice(0)) {
+      const client = await p.destinationClient();
+      await client.dropTables([], { all: true });
+      await client.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function make(name: string, overlap: boolean, events: ProgressEvent[]): Pipeline {
+    mkdirSync(join(dir, name));
+    const p = pipeline({
+      pipeline_name: name,
+      pipelines_dir: join(dir, "pipelines"),
+      dataset_name: target.name === "postgres" ? uniqueDataset(name) : `${name}_dataset`,
+      logger: memoryLogger("warn"),
+      ...target.options(join(dir, name), testPgUrl),
+      // Small files, so every few pages close one: each is a chunk loaded during extraction.
+      files: { maxFileBytes: 4 * 1024, bufferBytes: 1024 },
+      overlap_load: overlap,
+      progress: (e) => events.push(e),
+    });
+    made.push(p);
+    return p;
+  }
+
+  /**
+   * Pages of `name`; before its last page it waits until a file of it is in the open transaction, which
+   * proves the load overlapped (a load that waits for extraction would never get there: it times out).
+   */
+  function pages(name: string, run: number, events: ProgressEvent[], overlap: boolean, hints: ResourceHints) {
+    return resource(
+      name,
+      async function* () {
+        for (let page = 0; page < PAGES; page++) {
+          if (overlap && page === PAGES - 1) await until(() => events.some((e) => e.type === "load_chunk"));
+          const rows: DataRecord[] = [];
+          for (let i = 0; i < PER_PAGE; i++) {
+            const id = page * PER_PAGE + i;
+            rows.push({
+              id,
+              run,
+              name: `row ${id} run ${run}`,
+              tags: [`t${id % 3}`, `r${run}`],
+              // A column that appears only in later pages, after the first chunks were loaded.
+              ...(page >= PAGES / 2 ? { late: id * 2, meta: { deep: `d${id}` } } : {}),
+            });
+          }
+          yield rows;
+        }
+      },
+      hints,
+    );
+  }
+
+  async function tables(p: Pipeline, names: string[]): Promise<Record<string, Row[]>> {
+    const client = await p.destinationClient();
+    try {
+      const out: Record<string, Row[]> = {};
+      for (const t of names) {
+        const rows = plainRows(await client.sampleRows(t, 100_000)).map((r) => {
+          // Per-run identifiers and times differ between any two runs; the data must not.
+          const { _sluice_load_id, _sluice_id, _sluice_parent_id, _sluice_root_id, ...rest } = r;
+          return rest;
+        });
+        out[t] = rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      }
+      return out;
+    } finally {
+      await client.close();
+    }
+  }
+
+  const cases: [string, ResourceHints][] = [
+    ["append", { write_disposition: "append" }],
+    ["replace", { write_disposition: "replace" }],
+    ["merge", { write_disposition: "merge", primary_key: "id" }],
+  ];
+  for (const [disposition, hints] of cases) {
+    it(`${disposition}: two runs leave the same tables as loading after extraction, and files loaded while extracting`, async () => {
+      const streams = disposition !== "merge";
+      const results: Record<string, Row[]>[] = [];
+      for (const overlap of [true, false]) {
+        const events: ProgressEvent[] = [];
+        const p = make(`ov_${disposition}_${overlap ? "on" : "off"}`, overlap, events);
+        const first = await p.run(pages("items", 1, events, overlap && streams, hints));
+        events.length = 0;
+        const second = await p.run(pages("items", 2, events, overlap && streams, hints));
+        const chunks = events.filter((e) => e.type === "load_chunk").length;
+        // A merge tree loads at the end, where its statements see every staged row at once.
+        if (overlap && streams) expect(chunks).toBeGreaterThan(0);
+        else expect(chunks).toBe(0);
+        expect(first.records).toEqual({ items: PAGES * PER_PAGE });
+        expect(second.records).toEqual({ items: PAGES * PER_PAGE });
+        results.push(await tables(p, ["items", "items__tags"]));
+      }
+      const [overlapped, after] = results;
+      const expectedRows = disposition === "append" ? 2 * PAGES * PER_PAGE : PAGES * PER_PAGE;
+      expect(overlapped?.["items"]).toHaveLength(expectedRows);
+      expect(overlapped?.["items__tags"]).toHaveLength(2 * expectedRows);
+      expect(overlapped).toEqual(after);
+      // The column that appeared after the first chunk is there, filled where the records had it.
+      const late = (overlapped?.["items"] ?? []).filter((r) => r["late"] !== null && r["late"] !== undefined);
+      expect(late.length).toBe(disposition === "append" ? PAGES * PER_PAGE : (PAGES * PER_PAGE) / 2);
+      expect(late.every((r) => typeof r["meta__deep"] === "string")).toBe(true);
+    }, 60_000);
+  }
+
+  it("an extraction that fails after files were loaded leaves the destination as it was", async () => {
+    const events: ProgressEvent[] = [];
+    const p = make("ov_fail", true, events);
+    await p.run(pages("items", 1, events, true, {}));
+    events.length = 0;
+    const failing = resource("items", async function* () {
+      for await (const batch of pages("items", 2, events, true, {}).read({} as never))
+        yield batch as DataRecord[];
+      throw new Error("the API went away");
+    });
+    await expect(p.run(failing)).rejects.toThrow(/the API went away/);
+    expect(events.some((e) => e.type === "load_chunk")).toBe(true);
+    const after = await tables(p, ["items"]);
+    expect(after["items"]).toHaveLength(PAGES * PER_PAGE);
+    expect((after["items"] ?? []).every((r) => r["run"] === 1)).toBe(true);
+    // The pipeline is not stuck: the next run loads.
+    events.length = 0;
+    await p.run(pages("items", 3, events, true, {}));
+    expect((await tables(p, ["items"]))["items"]).toHaveLength(2 * PAGES * PER_PAGE);
+  }, 60_000);
+});
+
+async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error("no package file was loaded during extraction");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
