@@ -117,9 +117,9 @@ export class SqlClient implements DestinationClient {
         begin: async () => {
           for (const sql of this.dialect.loadSettingsSql) await this.driver.run(sql);
         },
-        chunk: async (table, file, schema) => {
+        chunk: async (table, files, schema) => {
           // Planned quietly: the final plan warns once about a merge falling back to append.
-          const plan = planTrees(schema, [{ table, files: [file], rowCount: 1 }], silentLogger)[0];
+          const plan = planTrees(schema, [{ table, files, rowCount: 1 }], silentLogger)[0];
           if (plan === undefined || (plan.disposition !== "append" && plan.disposition !== "replace"))
             return false;
           const tree = treeOf(plan);
@@ -130,7 +130,7 @@ export class SqlClient implements DestinationClient {
             for (const t of tree) emptied.add(t.name);
           }
           await this.writeTree({ ...plan, disposition: "append" }, loadId, loadTime, []);
-          streamed.add(resolve(file));
+          for (const file of files) streamed.add(resolve(file));
           this.step = {};
           return true;
         },

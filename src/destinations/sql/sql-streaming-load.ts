@@ -8,8 +8,8 @@ export interface StreamingSteps {
   transaction(fn: () => Promise<void>): Promise<void>;
   /** Session settings, at the start of the transaction. */
   begin(): Promise<void>;
-  /** Loads one closed file now; false when its tree waits for the end (merge). */
-  chunk(table: string, file: string, schema: StoredSchema): Promise<boolean>;
+  /** Loads closed files of one table now; false when its tree waits for the end (merge). */
+  chunk(table: string, files: string[], schema: StoredSchema): Promise<boolean>;
   /** Everything of `pkg` not streamed yet, the dispositions and the load record; before COMMIT. */
   finish(pkg: LoadPackage): Promise<void>;
 }
@@ -26,6 +26,9 @@ const ROLLBACK = new Error("streaming load rolled back");
  */
 export class SqlStreamingLoad implements StreamingLoad {
   private chain: Promise<void> = Promise.resolve();
+  private queued: Array<{ table: string; file: string }> = [];
+  private schema: StoredSchema | undefined;
+  private draining = false;
   private stopped = false;
   private ended = false;
   private endWith!: (end: End) => void;
@@ -71,20 +74,41 @@ export class SqlStreamingLoad implements StreamingLoad {
 
   add(table: string, file: string, schema: StoredSchema): void {
     if (this.stopped || this.ended) return;
-    this.chain = this.chain.then(async () => {
-      if (this.stopped) return;
-      const started = performance.now();
-      let loaded: boolean;
-      try {
-        loaded = await this.steps.chunk(table, file, schema);
-      } catch (err) {
-        this.stop(err);
-        return;
-      } finally {
-        this.streamedMs += performance.now() - started;
+    this.queued.push({ table, file });
+    // Schemas only grow: the newest covers every file queued before it.
+    this.schema = schema;
+    if (!this.draining) {
+      this.draining = true;
+      this.chain = this.chain.then(() => this.drain());
+    }
+  }
+
+  /**
+   * Loads what is queued, one table at a time, every file of it queued so far in one statement: when
+   * loading lags behind extraction, the files that piled up go in together (a statement per file costs
+   * the destination more than one over many files).
+   */
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length > 0 && !this.stopped) {
+        const table = this.queued[0]!.table;
+        const files = this.queued.filter((q) => q.table === table).map((q) => q.file);
+        this.queued = this.queued.filter((q) => q.table !== table);
+        const started = performance.now();
+        let loaded: boolean;
+        try {
+          loaded = await this.steps.chunk(table, files, this.schema!);
+        } catch (err) {
+          this.stop(err);
+          return;
+        } finally {
+          this.streamedMs += performance.now() - started;
+        }
+        if (loaded) this.options.onChunkLoaded?.(table);
       }
-      if (loaded) this.options.onChunkLoaded?.(table);
-    });
+    } finally {
+      this.draining = false;
+    }
   }
 
   private stop(err: unknown): void {
