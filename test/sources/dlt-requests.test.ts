@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { RestApiConfig } from "../../src/config/index.js";
 import { restApiSource } from "../../src/sources/rest_api/index.js";
-import { type RecordedRequest, sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { type RecordedRequest, sendJson, serverForFile, type TestServer } from "../support/http-server.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
 // Each expectation is what dlt's rest_api sent to a loopback server for the same config (dlt run
@@ -37,14 +37,8 @@ function seen(server: TestServer, headers: string[] = []) {
   }));
 }
 
-let server: TestServer;
 let box: PipelineSandbox;
-beforeAll(async () => {
-  server = await startHttpServer(answer);
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile(answer);
 afterEach(() => {
   box?.cleanup();
   server.requests.length = 0;

@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { RestApiConfig } from "../../src/config/index.js";
 import type { Source } from "../../src/core/resource.js";
 import { RestClient } from "../../src/http/index.js";
 import { restApiSource } from "../../src/sources/rest_api/index.js";
-import { type RecordedRequest, sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { type RecordedRequest, sendJson, serverForFile } from "../support/http-server.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
 /**
@@ -19,7 +19,6 @@ interface Seen {
   status: number;
 }
 
-let server: TestServer;
 let seen: Seen[] = [];
 let inFlight = 0;
 let childrenInFlight = 0;
@@ -66,12 +65,7 @@ async function answer(req: RecordedRequest, res: ServerResponse): Promise<void> 
   }
 }
 
-beforeAll(async () => {
-  server = await startHttpServer(answer);
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile(answer);
 afterEach(() => {
   box?.cleanup();
   box = undefined;
@@ -136,17 +130,17 @@ describe("429s slow the whole host", () => {
   const storm = () =>
     run({
       client: { error_handler: { max_retries: 30, backoff_factor: 0.02, max_delay: 0.2 } },
-      resources: [offsetResource("a", 300), offsetResource("b", 300)],
+      resources: [offsetResource("a", 800), offsetResource("b", 800)],
     });
 
   it("backs off every request to the host after a 429 and recovers, loading every row once", async () => {
     // An API that takes 3 requests at once and answers 429 beyond that; sluice starts with 8 per page run.
     capacity = 3;
     const info = await storm();
-    expect(info.rowCounts).toEqual({ a: 300, b: 300 });
+    expect(info.rowCounts).toEqual({ a: 800, b: 800 });
     const adaptive = seen.filter((s) => s.status === 429).length;
     // Every page accepted exactly once: a 429 is retried, never loaded or skipped.
-    expect(seen.filter((s) => s.status === 200)).toHaveLength(60);
+    expect(seen.filter((s) => s.status === 200)).toHaveLength(160);
     reset();
     // The same API and the same two paginations with the adaptive part off (HTTP layer only: files cannot
     // turn it off): every request backs off on its own, and the host keeps being sent 8 + 8 at a time.
@@ -159,7 +153,7 @@ describe("429s slow the whole host", () => {
     const drain = async (name: string) => {
       let n = 0;
       for await (const page of client.paginate(
-        { path: name, params: { total: 300 } },
+        { path: name, params: { total: 800 } },
         {
           data_selector: "data",
           paginator: { type: "offset", limit: PAGE, total_path: "total" },
@@ -169,12 +163,15 @@ describe("429s slow the whole host", () => {
         n += page.records.length;
       return n;
     };
-    expect(await Promise.all([drain("a"), drain("b")])).toEqual([300, 300]);
+    expect(await Promise.all([drain("a"), drain("b")])).toEqual([800, 800]);
     await client.close();
     const baseline = seen.filter((s) => s.status === 429).length;
     expect(adaptive).toBeGreaterThan(0);
-    // Each 429 halved the window of the whole host: a fraction of the 429s of requests backing off alone.
-    expect(adaptive * 2).toBeLessThan(baseline);
+    // Each 429 halved the window of the whole host, which then grows back by one per window of accepted
+    // answers: about one 429 per five accepted pages at this capacity (28–30 seen), where requests backing
+    // off alone drew 70–139 in the same runs.
+    expect(adaptive).toBeLessThanOrEqual(160 / 4);
+    expect(adaptive * 1.5).toBeLessThan(baseline);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { RestApiConfig } from "../../src/config/index.js";
 import { restApiSource } from "../../src/sources/rest_api/index.js";
-import { type RecordedRequest, sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
+import { type RecordedRequest, sendJson, serverForFile } from "../support/http-server.js";
 import { type PipelineSandbox, pipelineSandbox } from "../support/pipeline-helpers.js";
 
 const TOTAL = 240;
@@ -32,14 +32,8 @@ async function answer(req: RecordedRequest, res: ServerResponse): Promise<void> 
   sendJson(res, { data, total: TOTAL, pages: TOTAL / PAGE });
 }
 
-let server: TestServer;
 let box: PipelineSandbox | undefined;
-beforeAll(async () => {
-  server = await startHttpServer(answer);
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = serverForFile(answer);
 afterEach(() => {
   box?.cleanup();
   box = undefined;

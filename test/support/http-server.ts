@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 export interface RecordedRequest {
   method: string;
@@ -102,4 +103,17 @@ export function fastTimers(scale = 0.001): {
       random: () => 0.5,
     },
   };
+}
+
+/**
+ * A loopback server for the tests of one file: started before the first, closed after the last. The
+ * object is filled in when it starts, so a test file can hold it in a `const` at its top.
+ */
+export function serverForFile(handler: Handler): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startHttpServer(handler));
+  });
+  afterAll(() => server.close());
+  return server;
 }
