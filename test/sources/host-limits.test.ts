@@ -48,7 +48,10 @@ async function answer(req: RecordedRequest, res: ServerResponse): Promise<void> 
       // keeps whichever row loads last, which only the load order decides.
       const parent = Number(path.split("/")[2]);
       const page = Number(req.query.get("page") ?? 1);
-      const data = page > 2 ? [] : [{ id: page === 1 ? 0 : parent * 100 + page, parent, page }];
+      const data =
+        page > 2
+          ? []
+          : [{ id: page === 1 ? 0 : parent * 100 + page, parent, page, updated: parent * 10 + page }];
       sendJson(res, { data });
       return;
     }
@@ -235,5 +238,37 @@ describe("children in parallel by default", () => {
     await run({ concurrency: { resources: 1, children: 1 }, ...family({}) });
     expect(childPeak).toBe(1);
     expect(await childRows()).toHaveLength(31);
+  });
+
+  it("keeps one incremental cursor per parent, the same as reading parents one after another", async () => {
+    const incremental = {
+      incremental: { cursor_path: "updated", initial_value: 0, start_param: "since" },
+    };
+    const withCursor = (extra: Record<string, unknown>) => {
+      const f = family(extra);
+      const child = f.resources[1]!;
+      return { resources: [f.resources[0]!, { ...child, endpoint: { ...child.endpoint, ...incremental } }] };
+    };
+    const states: unknown[] = [];
+    const sinceSent: string[][] = [];
+    for (const extra of [{}, { parallelized: false }]) {
+      reset();
+      await run({ concurrency: { resources: 1 }, ...withCursor(extra) });
+      // Second run: every parent's child request starts from that parent's own last value.
+      server.requests.length = 0;
+      const source = restApiSource({ client: { base_url: server.url }, ...withCursor(extra) });
+      await box!.make("limits").run(source);
+      sinceSent.push(
+        server.requests
+          .filter((r) => r.path.startsWith("/parents/") && (r.query.get("page") ?? "1") === "1")
+          .map((r) => `${r.path.split("?")[0]} since=${r.query.get("since")}`)
+          .sort(),
+      );
+      states.push((await box!.make("limits").state()).resources["children"]);
+    }
+    expect(states[0]).toEqual(states[1]);
+    expect(sinceSent[0]).toEqual(sinceSent[1]);
+    expect(sinceSent[0]).toHaveLength(30);
+    expect(sinceSent[0]).toContain("/parents/7/children since=72");
   });
 });
