@@ -16,6 +16,8 @@ import { readNdjsonSql } from "./duckdb-ndjson-scan.js";
 
 /** DuckDB through one connection: it reads the package files itself, so nothing is streamed through Node. */
 export class DuckdbDriver implements SqlDriver {
+  // One process holds the file: no reader waits on this load's locks.
+  readonly sharedWithReaders = false;
   private constructor(private readonly conn: DuckdbConnection) {}
 
   static async open(path: string, config: Record<string, string>): Promise<DuckdbDriver> {

@@ -17,6 +17,7 @@ import { translatePostgresError } from "./postgres-load-error.js";
 
 /** PostgreSQL through one connection (a package loads in one transaction on one connection). */
 export class PostgresDriver implements SqlDriver {
+  readonly sharedWithReaders = true;
   private constructor(private readonly client: pg.Client) {}
 
   static async open(credentials: PostgresCredentials): Promise<PostgresDriver> {

@@ -123,8 +123,18 @@ export class SqlClient implements DestinationClient {
           if (plan === undefined || (plan.disposition !== "append" && plan.disposition !== "replace"))
             return false;
           const tree = treeOf(plan);
+          const existing = await this.existingColumns();
+          // Readers of a server database would wait on an ALTER's or an emptied table's lock for the whole
+          // extraction: such a tree loads at the end, as it would without overlap.
+          if (this.driver.sharedWithReaders) {
+            if (plan.disposition === "replace" && !emptied.has(plan.root.name)) return false;
+            for (const t of tree) {
+              const columns = existing.get(t.name);
+              if (columns && migrateTableSql(this.dialect, this.dataset, t, columns).length > 0) return false;
+            }
+          }
           this.step = { table };
-          await this.migrateTables(tree, await this.existingColumns());
+          await this.migrateTables(tree, existing);
           if (plan.disposition === "replace" && !emptied.has(plan.root.name)) {
             await this.emptyTables(tree);
             for (const t of tree) emptied.add(t.name);

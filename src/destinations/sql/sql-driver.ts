@@ -53,6 +53,11 @@ export interface SqlDriver {
   /** How append and replace bring package files in. */
   readonly files: FileScan | FileCopy;
   /**
+   * Other sessions read the dataset while a load runs (a server database): a load held open during
+   * extraction must then not take a lock that blocks them (ALTER TABLE, emptying a table) until the end.
+   */
+  readonly sharedWithReaders: boolean;
+  /**
    * Fills temporary table `stage` from package files for a merge: `target`'s file columns plus
    * `STAGING_ROW`. It lives until `dropStaging` or the end of the transaction.
    */
