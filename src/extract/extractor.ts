@@ -57,6 +57,9 @@ export interface ExtractResult {
   metrics: { [name: string]: ResourceMetrics };
 }
 
+/** Longest stretch of extraction work without an event-loop turn, ms. */
+const YIELD_EVERY_MS = 10;
+
 interface Node {
   resource: Resource;
   children: Node[];
@@ -134,6 +137,16 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
     options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
   };
 
+  // A source that never waits on I/O (generated or in-memory records) would hold the event loop for the
+  // whole extraction: timers, signals and the destination's completions of an overlapped load would all
+  // wait for its end. Every YIELD_EVERY_MS of such work, the loop gets a turn.
+  let lastTurn = performance.now();
+  const giveTheLoopATurn = async (): Promise<void> => {
+    if (performance.now() - lastTurn < YIELD_EVERY_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastTurn = performance.now();
+  };
+
   const runNode = async (node: Node, out: (e: Emitted) => void, parentRecord?: DataRecord): Promise<void> => {
     let iterable: AsyncIterable<ResourceItem>;
     try {
@@ -141,6 +154,7 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
       for await (const item of iterable) {
         const batch = asBatch(item);
         out({ node, batch });
+        await giveTheLoopATurn();
         if (node.children.length > 0) await runChildren(node, batch, out);
         if (signal.aborted) return;
       }

@@ -116,6 +116,7 @@ export class SqlClient implements DestinationClient {
         transaction: (fn) => this.driver.transaction(fn),
         begin: async () => {
           for (const sql of this.dialect.loadSettingsSql) await this.driver.run(sql);
+          return this.driver.leaveACore ? this.driver.leaveACore() : async () => {};
         },
         chunk: async (table, files, schema) => {
           // Planned quietly: the final plan warns once about a merge falling back to append.

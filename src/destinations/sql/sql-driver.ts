@@ -58,6 +58,12 @@ export interface SqlDriver {
    */
   readonly sharedWithReaders: boolean;
   /**
+   * An embedded database working beside an extraction: leaves a core to the extraction's JavaScript
+   * while files load during it, and resolves to what takes the core back (before the final statements).
+   * Absent for a server database, which runs on its own cores.
+   */
+  leaveACore?(): Promise<() => Promise<void>>;
+  /**
    * Fills temporary table `stage` from package files for a merge: `target`'s file columns plus
    * `STAGING_ROW`. It lives until `dropStaging` or the end of the transaction.
    */

@@ -6,8 +6,8 @@ import type { StreamingLoad, StreamingLoadOptions } from "../types.js";
 export interface StreamingSteps {
   /** Runs `fn` inside one transaction (BEGIN … COMMIT, rolled back when it rejects). */
   transaction(fn: () => Promise<void>): Promise<void>;
-  /** Session settings, at the start of the transaction. */
-  begin(): Promise<void>;
+  /** Session settings, at the start of the transaction; resolves to what undoes those meant for extraction only. */
+  begin(): Promise<() => Promise<void>>;
   /** Loads closed files of one table now; false when its tree waits for the end (merge). */
   chunk(table: string, files: string[], schema: StoredSchema): Promise<boolean>;
   /** Everything of `pkg` not streamed yet, the dispositions and the load record; before COMMIT. */
@@ -57,11 +57,12 @@ export class SqlStreamingLoad implements StreamingLoad {
       begun = resolve;
     });
     this.done = this.steps.transaction(async () => {
-      await this.steps.begin();
+      const extractionOver = await this.steps.begin();
       begun();
       const end = await ending;
       // No chunk may still be running when ROLLBACK or the final statements go to the connection.
       await this.chain;
+      await extractionOver();
       if ("rollback" in end || this.stopped) throw ROLLBACK;
       await this.steps.finish(end.commit);
       end.beforeCommit?.();
