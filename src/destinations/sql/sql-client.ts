@@ -128,7 +128,7 @@ export class SqlClient implements DestinationClient {
           // Readers of a server database would wait on an ALTER's or an emptied table's lock for the whole
           // extraction: such a tree loads at the end, as it would without overlap.
           if (this.driver.sharedWithReaders) {
-            if (plan.disposition === "replace" && !emptied.has(plan.root.name)) return false;
+            if (plan.disposition === "replace") return false;
             for (const t of tree) {
               const columns = existing.get(t.name);
               if (columns && migrateTableSql(this.dialect, this.dataset, t, columns).length > 0) return false;
@@ -170,7 +170,7 @@ export class SqlClient implements DestinationClient {
     );
   }
 
-  /** Empties tables of a replaced tree (given root first), as today's replace does. */
+  /** Empties the tables of a replaced tree (given root first): children first where rows are deleted. */
   private async emptyTables(tables: readonly TableSchema[]): Promise<void> {
     const files = this.driver.files;
     if (scansFiles(files))
@@ -245,7 +245,7 @@ export class SqlClient implements DestinationClient {
     const tree = treeOf(plan);
     if (plan.disposition === "replace") {
       this.step = { table: plan.root.name };
-      await files.empty(tree.map((t) => this.target(t.name)));
+      await this.emptyTables(tree);
     }
     for (const table of tree) {
       const entry = withRows(plan, table);

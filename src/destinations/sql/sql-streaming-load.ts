@@ -33,8 +33,6 @@ export class SqlStreamingLoad implements StreamingLoad {
   private ended = false;
   private endWith!: (end: End) => void;
   private done!: Promise<void>;
-  /** The first refusal, for the debug log. */
-  failure: unknown = undefined;
   streamedMs = 0;
 
   private constructor(
@@ -99,8 +97,8 @@ export class SqlStreamingLoad implements StreamingLoad {
         let loaded: boolean;
         try {
           loaded = await this.steps.chunk(table, files, this.schema!);
-        } catch (err) {
-          this.stop(err);
+        } catch {
+          this.stop();
           return;
         } finally {
           this.streamedMs += performance.now() - started;
@@ -112,9 +110,9 @@ export class SqlStreamingLoad implements StreamingLoad {
     }
   }
 
-  private stop(err: unknown): void {
+  /** A refused chunk: its error comes back when the package loads the ordinary way. */
+  private stop(): void {
     this.stopped = true;
-    this.failure ??= err;
     this.end({ rollback: true });
   }
 
@@ -134,9 +132,8 @@ export class SqlStreamingLoad implements StreamingLoad {
     try {
       await this.done;
       return true;
-    } catch (err) {
+    } catch {
       this.stopped = true;
-      if (err !== ROLLBACK) this.failure ??= err;
       return false;
     }
   }
