@@ -552,6 +552,8 @@ export class Pipeline {
         (streaming && (await commitStreamed(streaming, pkg, this.logger, hooks))) ||
         (await loadPackage(client, pkg, this.logger, hooks));
     } catch (err) {
+      // An overlapped load still open (the package could not be read back) ends rolled back, not pending.
+      await streaming?.abort();
       // Nothing was committed (one transaction): record why, so the next run sets it aside instead of
       // failing the same way forever.
       manifest.status = "failed";
