@@ -658,3 +658,52 @@ describe("odd records", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("going on in another normalizer (continuation)", () => {
+  const records: DataRecord[] = [
+    { id: 1, name: "a", tags: ["x"] },
+    { id: 2, name: "b", address: { city: "B" } },
+    { id: 3, name: 3, tags: ["y", "z"], orders: [{ n: 1 }] },
+    { id: 4, late: true, orders: [{ n: 2, extra: "e" }] },
+  ];
+  const withoutIds = (rows: Row[]): Row[] =>
+    rows.map(({ _sluice_id, _sluice_parent_id, _sluice_root_id, ...rest }) => rest);
+
+  function split(hints: ResourceHints, schema: StoredSchema | null, at: number) {
+    const first = setup(hints, schema);
+    first.feed(...records.slice(0, at));
+    const second = new Normalizer(null, "test", { maxIdentifierLength: 63 }, first.n.continuation());
+    second.registerResource("items", hints);
+    for (const r of records.slice(at)) second.normalize("items", r, "L1", first.out.sink);
+    return { n: second, out: first.out };
+  }
+
+  function expectSameAsWhole(hints: ResourceHints, schema: StoredSchema | null): void {
+    const whole = setup(hints, schema);
+    whole.feed(...records);
+    for (const at of [0, 1, 2, 3, 4]) {
+      const parts = split(hints, schema, at);
+      expect({ ...parts.n.schema(), version: 0 }).toEqual({ ...whole.n.schema(), version: 0 });
+      expect([...parts.out.rows.keys()].sort()).toEqual([...whole.out.rows.keys()].sort());
+      for (const table of whole.out.rows.keys())
+        expect(withoutIds(parts.out.of(table))).toEqual(withoutIds(whole.out.of(table)));
+    }
+  }
+
+  it("gives the rows and the schema one normalizer gives, wherever the work is split", () => {
+    expectSameAsWhole({ primary_key: "id" }, null);
+  });
+
+  it("keeps applying a contract to the tables that had data before the package, and only to them", () => {
+    expectSameAsWhole({ schema_contract: { columns: "discard_row" } }, establishedSchema());
+    const parts = split({ schema_contract: { columns: "discard_row" } }, establishedSchema(), 1);
+    // `items` had data before: records 2 and 4 bring new columns and are dropped after the split too.
+    expect(parts.out.of("items").map((r) => r.id)).toEqual([1, 3]);
+  });
+
+  it("leaves row ids unique across the split", () => {
+    const parts = split({}, null, 2);
+    const ids = parts.out.of("items").map((r) => r._sluice_id);
+    expect(new Set(ids).size).toBe(records.length);
+  });
+});

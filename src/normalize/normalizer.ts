@@ -6,12 +6,23 @@ import type { StoredSchema } from "../schema/types.js";
 import { cloneSchema } from "../schema/version.js";
 import { RecordFlattener } from "./record-flattener.js";
 import { SchemaEvolution } from "./schema-evolution.js";
-import { SchemaVersions } from "./schema-versions.js";
+import { SchemaVersions, type VersionsPosition } from "./schema-versions.js";
 import { sampleDensity, type TableState } from "./table-state.js";
 
 export interface NormalizerOptions {
   /** Destination capability: longest identifier; longer names are shortened with a stable hash suffix. */
   maxIdentifierLength: number;
+}
+
+/**
+ * A normalizer's working state as plain data, for a normalizer in another thread to go on with the same
+ * package: the schema with tables that have no rows yet, which tables had data before the package
+ * (contracts), and where versioning stood. Row ids stay unique (the new normalizer draws its own prefix).
+ */
+export interface NormalizerContinuation {
+  stored: StoredSchema;
+  hadData: string[];
+  versions: VersionsPosition;
 }
 
 export type RowSink = (table: string, row: Record<string, unknown>) => void;
@@ -46,16 +57,35 @@ export class Normalizer {
   private readonly evolution: SchemaEvolution;
   private readonly flattener: RecordFlattener;
   private readonly bindings = new Map<string, ResourceBinding>();
+  private readonly stored: StoredSchema;
 
-  constructor(schema: StoredSchema | null, schemaName: string, options: NormalizerOptions) {
+  /** `from` goes on with another normalizer's package (`continuation()`); `schema` is then ignored. */
+  constructor(
+    schema: StoredSchema | null,
+    schemaName: string,
+    options: NormalizerOptions,
+    from?: NormalizerContinuation,
+  ) {
     this.maxLength = options.maxIdentifierLength;
     const stored: StoredSchema =
-      schema === null
-        ? { name: schemaName, version: 0, version_hash: "", tables: {} }
-        : { ...cloneSchema(schema), name: schemaName };
-    this.versions = new SchemaVersions(stored);
-    this.evolution = new SchemaEvolution(stored, this.versions, this.maxLength);
+      from !== undefined
+        ? cloneSchema(from.stored)
+        : schema === null
+          ? { name: schemaName, version: 0, version_hash: "", tables: {} }
+          : { ...cloneSchema(schema), name: schemaName };
+    this.stored = stored;
+    this.versions = new SchemaVersions(stored, from?.versions);
+    this.evolution = new SchemaEvolution(stored, this.versions, this.maxLength, from?.hadData);
     this.flattener = new RecordFlattener(this.evolution, this.maxLength);
+  }
+
+  /** This normalizer's state for another one to go on from (between records; see NormalizerContinuation). */
+  continuation(): NormalizerContinuation {
+    return {
+      stored: cloneSchema(this.stored),
+      hadData: this.evolution.tablesWithData(),
+      versions: this.versions.position(),
+    };
   }
 
   /** True if the schema changed since construction (or since `markClean()`). */

@@ -56,10 +56,17 @@ export class SchemaEvolution {
     private readonly stored: StoredSchema,
     private readonly versions: SchemaVersions,
     private readonly maxLength: number,
+    /** Given when going on with another normalizer's package: the tables that had data before it. */
+    hadData?: readonly string[],
   ) {
-    const hadData = new Set<string>();
-    for (const [name, t] of Object.entries(stored.tables)) if (t.seen_data === true) hadData.add(name);
-    this.hadData = hadData;
+    this.hadData = new Set(
+      hadData ?? Object.entries(stored.tables).flatMap(([name, t]) => (t.seen_data === true ? [name] : [])),
+    );
+  }
+
+  /** The tables contracts on columns and data types apply to (see `hadData`). */
+  tablesWithData(): string[] {
+    return [...this.hadData];
   }
 
   /** Starts a record: the changes of the previous (kept) record stay. */

@@ -1,6 +1,13 @@
 import type { StoredSchema } from "../schema/types.js";
 import { cloneSchema, schemaContentHash } from "../schema/version.js";
 
+/** Where a SchemaVersions stood, so one in another thread goes on from there (plain data). */
+export interface VersionsPosition {
+  given: string[];
+  baselineHash: string;
+  lastHash: string;
+}
+
 /**
  * Publishes the schema the normalizer evolves: snapshots with `version` bumped once per change, and whether
  * it changed since a baseline. Changes are only noted (`touch`) on the way; the content hash decides
@@ -13,11 +20,25 @@ export class SchemaVersions {
   private lastHash: string;
   private baselineHash: string;
 
-  constructor(private readonly stored: StoredSchema) {
+  constructor(
+    private readonly stored: StoredSchema,
+    from?: VersionsPosition,
+  ) {
+    if (from !== undefined) {
+      this.given = new Set(from.given);
+      this.lastHash = from.lastHash;
+      this.baselineHash = from.baselineHash;
+      this.dirty = true;
+      return;
+    }
     this.given = new Set(Object.keys(stored.tables));
     this.lastHash = schemaContentHash(this.visible());
     if (stored.version_hash === "") stored.version_hash = this.lastHash;
     this.baselineHash = this.lastHash;
+  }
+
+  position(): VersionsPosition {
+    return { given: [...this.given], baselineHash: this.baselineHash, lastHash: this.lastHash };
   }
 
   /** Notes that the schema may have changed. */
