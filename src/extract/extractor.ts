@@ -20,6 +20,11 @@ export interface RecordSink {
   /** Called once per written resource, in a deterministic order, before any batch. */
   open(resource: string, hints: ResourceHints): void;
   write(resource: string, batch: readonly DataRecord[]): void;
+  /**
+   * A sink that works behind (on another thread) returns a promise while it is too far behind: the
+   * extraction waits for it before its next batch, so records cannot pile up in memory.
+   */
+  ready?(): Promise<void> | undefined;
 }
 
 export interface ExtractOptions {
@@ -137,11 +142,18 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
     options.onItem?.(node.resource.name, node.records, node.ctx.metrics);
   };
 
-  // A source that never waits on I/O (generated or in-memory records) would hold the event loop for the
-  // whole extraction: timers, signals and the destination's completions of an overlapped load would all
-  // wait for its end. Every YIELD_EVERY_MS of such work, the loop gets a turn.
+  // Between batches: wait while the sink is behind; otherwise, a source that never waits on I/O (generated
+  // or in-memory records) would hold the event loop for the whole extraction (timers, signals, the
+  // destination's completions of an overlapped load, a worker's messages), so every YIELD_EVERY_MS of such
+  // work the loop gets a turn.
   let lastTurn = performance.now();
-  const giveTheLoopATurn = async (): Promise<void> => {
+  const pace = async (): Promise<void> => {
+    const behind = sink.ready?.();
+    if (behind !== undefined) {
+      await behind;
+      lastTurn = performance.now();
+      return;
+    }
     if (performance.now() - lastTurn < YIELD_EVERY_MS) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     lastTurn = performance.now();
@@ -154,7 +166,7 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
       for await (const item of iterable) {
         const batch = asBatch(item);
         out({ node, batch });
-        await giveTheLoopATurn();
+        await pace();
         if (node.children.length > 0) await runChildren(node, batch, out);
         if (signal.aborted) return;
       }

@@ -40,4 +40,6 @@ export type ProgressEvent =
   | { type: "extract_records"; loadId: string; resource: string; records: number }
   | { type: "normalize_records"; loadId: string; records: number }
   /** A closed package file of `table` is in the destination's open transaction while extraction goes on. */
-  | { type: "load_chunk"; loadId: string; table: string };
+  | { type: "load_chunk"; loadId: string; table: string }
+  /** Normalization moved to a second thread after this many records of the package. */
+  | { type: "normalize_thread"; loadId: string; records: number };

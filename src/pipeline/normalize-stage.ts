@@ -8,7 +8,7 @@ import { type ResourceHints, resolveWriteDisposition } from "../core/resource.js
 import type { RecordSink } from "../extract/extractor.js";
 import type { PackageTable } from "../load/package.js";
 import { STAGING_ROW_COLUMN } from "../load/package.js";
-import { Normalizer } from "../normalize/normalizer.js";
+import { Normalizer, type NormalizerContinuation } from "../normalize/normalizer.js";
 import type { StoredSchema } from "../schema/types.js";
 
 export interface NormalizeStageOptions {
@@ -19,10 +19,25 @@ export interface NormalizeStageOptions {
   schemaName: string;
   maxIdentifierLength: number;
   files?: NdjsonWriterOptions;
-  /** Called when a table's file is closed by rotation (complete, may be loaded now). */
-  onFileClosed?: (table: string, file: string) => void;
+  /** Called when a table's file is closed by rotation (complete, may be loaded now), with the schema it was written under. */
+  onFileClosed?: (table: string, file: string, schema: StoredSchema) => void;
   /** Called after every batch with the running record count. */
   onProgress?: (records: number) => void;
+  /** First part of every file name (default "t"): two normalizers of one package write distinct files. */
+  fileStem?: string;
+  /** Goes on with the package another PackageNormalizer handed off (`handoff()`); `schema` is then ignored. */
+  from?: PackageContinuation;
+}
+
+/** A package normalizer's state as plain data, for one in another thread to go on from. */
+export interface PackageContinuation {
+  normalizer: NormalizerContinuation;
+  resources: [string, ResourceHints][];
+  /** Files written so far per table (absolute paths, complete and fsynced) and their rows. */
+  files: Record<string, { files: string[]; rows: number }>;
+  seq: number;
+  records: number;
+  discarded: number;
 }
 
 export interface NormalizeStageResult {
@@ -47,25 +62,46 @@ export class PackageNormalizer implements RecordSink {
   private readonly outDir: string;
   private readonly writers = new Map<string, NdjsonWriter>();
   private readonly mergeResources = new Set<string>();
-  private readonly resources = new Set<string>();
-  private seq = 0;
+  private readonly resources = new Map<string, ResourceHints>();
+  private readonly earlier: PackageContinuation["files"];
+  private seq: number;
   private tagged = false;
-  private records = 0;
-  private discarded = 0;
+  private records: number;
+  private discarded: number;
   private ms = 0;
   private closed = false;
+  /** Files already reported closed by rotation. */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly options: NormalizeStageOptions) {
     this.outDir = join(options.packageDir, "normalized");
     mkdirSync(this.outDir, { recursive: true });
-    this.normalizer = new Normalizer(options.schema, options.schemaName, {
-      maxIdentifierLength: options.maxIdentifierLength,
-    });
+    const from = options.from;
+    this.normalizer = new Normalizer(
+      options.schema,
+      options.schemaName,
+      { maxIdentifierLength: options.maxIdentifierLength },
+      from?.normalizer,
+    );
+    this.earlier = from?.files ?? {};
+    this.seq = from?.seq ?? 0;
+    this.records = from?.records ?? 0;
+    this.discarded = from?.discarded ?? 0;
+    for (const [resource, hints] of from?.resources ?? []) this.open(resource, hints);
+  }
+
+  get recordCount(): number {
+    return this.records;
+  }
+
+  /** Time spent so far normalizing and writing. */
+  get elapsedMs(): number {
+    return this.ms;
   }
 
   /** Declares a resource whose records this package holds (before its first batch). */
   open(resource: string, hints: ResourceHints): void {
-    this.resources.add(resource);
+    this.resources.set(resource, hints);
     this.normalizer.registerResource(resource, hints);
     if (resolveWriteDisposition(hints.write_disposition).disposition === "merge")
       this.mergeResources.add(resource);
@@ -92,19 +128,47 @@ export class PackageNormalizer implements RecordSink {
       const onClosed = this.options.onFileClosed;
       w = new NdjsonWriter(
         this.outDir,
-        `t${this.writers.size}`,
+        `${this.options.fileStem ?? "t"}${this.writers.size}`,
         onClosed === undefined
           ? this.options.files
-          : { ...this.options.files, onFileClosed: (f) => onClosed(table, f) },
+          : {
+              ...this.options.files,
+              onFileClosed: (f) => {
+                this.reported.add(f);
+                // Every file closed until now was written under the schema so far (schemas only grow).
+                onClosed(table, f, this.normalizer.schema());
+              },
+            },
       );
       this.writers.set(table, w);
     }
     w.write(recordToJson(row));
   };
 
-  /** The schema so far: every file closed until now was written under it (schemas only grow). */
-  schemaSoFar(): StoredSchema {
-    return this.normalizer.schema();
+  /**
+   * Stops here and hands the package on (between batches): every file is closed, fsynced and, when
+   * loading overlaps, reported as closed, so the normalizer that goes on writes only files of its own.
+   */
+  handoff(): PackageContinuation {
+    this.close();
+    const files: PackageContinuation["files"] = { ...this.earlier };
+    for (const [table, w] of this.writers) {
+      files[table] = {
+        files: [...(files[table]?.files ?? []), ...w.files],
+        rows: (files[table]?.rows ?? 0) + w.rows,
+      };
+      const last = w.files[w.files.length - 1];
+      if (last !== undefined && !this.reported.has(last))
+        this.options.onFileClosed?.(table, last, this.normalizer.schema());
+    }
+    return {
+      normalizer: this.normalizer.continuation(),
+      resources: [...this.resources],
+      files,
+      seq: this.seq,
+      records: this.records,
+      discarded: this.discarded,
+    };
   }
 
   /** Flushes and fsyncs every file; returns the schema and the per-table file lists for the manifest. */
@@ -115,11 +179,14 @@ export class PackageNormalizer implements RecordSink {
     const tables: PackageTable[] = [];
     for (const t of Object.values(schema.tables)) {
       const w = this.writers.get(t.name);
-      if (w === undefined && !this.resources.has(t.resource)) continue;
+      const before = this.earlier[t.name];
+      if (w === undefined && before === undefined && !this.resources.has(t.resource)) continue;
       tables.push({
         table: t.name,
-        files: (w?.files ?? []).map((f) => relative(this.options.packageDir, f)),
-        rowCount: w?.rows ?? 0,
+        files: [...(before?.files ?? []), ...(w?.files ?? [])].map((f) =>
+          relative(this.options.packageDir, f),
+        ),
+        rowCount: (before?.rows ?? 0) + (w?.rows ?? 0),
       });
     }
     this.ms += performance.now() - started;

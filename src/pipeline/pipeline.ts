@@ -32,10 +32,11 @@ import {
 } from "./failed-packages.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
 import { commitStreamed, type LoadOutcome, loadPackage } from "./load-stage.js";
-import { type NormalizeStageResult, PackageNormalizer } from "./normalize-stage.js";
+import type { NormalizeStageResult } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
 import { acquireRunLock } from "./run-lock.js";
 import { emptyState, LocalStateStore } from "./state-store.js";
+import { ThreadedNormalizer } from "./threaded-normalizer.js";
 
 export interface PipelineOptions {
   pipeline_name: string;
@@ -60,7 +61,15 @@ export interface PipelineOptions {
    * can: DuckDB and PostgreSQL), in one transaction committed with the rest of the package.
    */
   overlap_load?: boolean;
+  /**
+   * Normalize on a second thread once a package passes this many records (default 20,000), so that
+   * extraction and normalization use two cores; `false` keeps it on one thread.
+   */
+  normalize_thread_after?: number | false;
 }
+
+/** Below this many records a package is normalized on the main thread: a worker's start-up would not pay. */
+const NORMALIZE_THREAD_AFTER = 20_000;
 
 /** Package files rotate this often while a load is overlapped: each closed file is a chunk the destination loads. */
 const OVERLAP_FILE_BYTES = 16 * 1024 * 1024;
@@ -457,7 +466,10 @@ export class Pipeline {
     const files: NdjsonWriterOptions | undefined = streaming
       ? { maxFileBytes: OVERLAP_FILE_BYTES, ...this.options.files }
       : this.options.files;
-    const normalizer: PackageNormalizer = new PackageNormalizer({
+    const after = this.options.normalize_thread_after ?? NORMALIZE_THREAD_AFTER;
+    const normalizer = new ThreadedNormalizer({
+      ...(after === false ? {} : { workerAfter: after }),
+      onHandOff: (records) => this.emit({ type: "normalize_thread", loadId, records }),
       packageDir: dir,
       loadId,
       schema: this.local.readSchema(),
@@ -466,7 +478,7 @@ export class Pipeline {
       ...(files === undefined ? {} : { files }),
       ...(streaming === undefined
         ? {}
-        : { onFileClosed: (table, file) => streaming.add(table, file, normalizer.schemaSoFar()) }),
+        : { onFileClosed: (table, file, schema) => streaming.add(table, file, schema) }),
       onProgress: (records) => {
         crashPoint("normalize");
         this.emit({ type: "normalize_records", loadId, records });
@@ -491,11 +503,11 @@ export class Pipeline {
       });
       // An aborted extract ends early without an error: its package is incomplete, never loaded.
       options.signal?.throwIfAborted();
-      normalized = normalizer.finish();
+      normalized = await normalizer.finish();
     } catch (err) {
       // Nothing of this package was committed, its state included, so the next run extracts the same data
       // again; keeping a package that failed (a frozen schema, a bad record) would replay the failure.
-      normalizer.close();
+      await normalizer.close();
       await streaming?.abort();
       this.packages.remove(loadId);
       if (options.signal?.aborted) throw options.signal.reason;

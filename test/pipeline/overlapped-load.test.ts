@@ -36,7 +36,12 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function make(name: string, overlap: boolean, events: ProgressEvent[]): Pipeline {
+  function make(
+    name: string,
+    overlap: boolean,
+    events: ProgressEvent[],
+    threadAfter: number | false = false,
+  ): Pipeline {
     mkdirSync(join(dir, name));
     const p = pipeline({
       pipeline_name: name,
@@ -47,6 +52,7 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
       // Small files, so every few pages close one: each is a chunk loaded during extraction.
       files: { maxFileBytes: 4 * 1024, bufferBytes: 1024 },
       overlap_load: overlap,
+      normalize_thread_after: threadAfter,
       progress: (e) => events.push(e),
     });
     made.push(p);
@@ -57,12 +63,21 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
    * Pages of `name`; before its last page it waits until a file of it is in the open transaction, which
    * proves the load overlapped (a load that waits for extraction would never get there: it times out).
    */
-  function pages(name: string, run: number, events: ProgressEvent[], overlap: boolean, hints: ResourceHints) {
+  function pages(
+    name: string,
+    run: number,
+    events: ProgressEvent[],
+    overlap: boolean,
+    hints: ResourceHints,
+    handOffAt?: number,
+  ) {
     return resource(
       name,
       async function* () {
         for (let page = 0; page < PAGES; page++) {
           if (overlap && page === PAGES - 1) await until(() => events.some((e) => e.type === "load_chunk"));
+          // The rest of the package waits for the normalizer thread to take it over.
+          if (page === handOffAt) await until(() => events.some((e) => e.type === "normalize_thread"));
           const rows: DataRecord[] = [];
           for (let i = 0; i < PER_PAGE; i++) {
             const id = page * PER_PAGE + i;
@@ -111,12 +126,28 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
       // PostgreSQL, where emptying the table early would lock its readers out for the whole extraction.
       const streams = disposition !== "merge" && !(disposition === "replace" && target.name === "postgres");
       const results: Record<string, Row[]>[] = [];
-      for (const overlap of [true, false]) {
+      // Overlapped on one thread, loaded after extraction, and normalized by a second thread: from the
+      // start, and taking over in mid-package (after the third page) while files load.
+      const variants = [
+        { overlap: true, threadAfter: false, handOffAt: undefined },
+        { overlap: false, threadAfter: false, handOffAt: undefined },
+        { overlap: true, threadAfter: 0, handOffAt: undefined },
+        { overlap: true, threadAfter: 2 * PER_PAGE, handOffAt: 3 },
+      ] as const;
+      for (const [i, { overlap, threadAfter, handOffAt }] of variants.entries()) {
         const events: ProgressEvent[] = [];
-        const p = make(`ov_${disposition}_${overlap ? "on" : "off"}`, overlap, events);
-        const first = await p.run(pages("items", 1, events, overlap && streams, hints));
+        const p = make(`ov_${disposition}_${i}`, overlap, events, threadAfter);
+        const first = await p.run(pages("items", 1, events, overlap && streams, hints, handOffAt));
+        if (threadAfter !== false)
+          expect(events.filter((e) => e.type === "normalize_thread")).toEqual([
+            {
+              type: "normalize_thread",
+              loadId: expect.any(String),
+              records: handOffAt === undefined ? 0 : 3 * PER_PAGE,
+            },
+          ]);
         events.length = 0;
-        const second = await p.run(pages("items", 2, events, overlap && streams, hints));
+        const second = await p.run(pages("items", 2, events, overlap && streams, hints, handOffAt));
         const chunks = events.filter((e) => e.type === "load_chunk").length;
         if (overlap && streams) expect(chunks).toBeGreaterThan(0);
         else expect(chunks).toBe(0);
@@ -124,6 +155,7 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
         expect(second.records).toEqual({ items: PAGES * PER_PAGE });
         results.push(await tables(p, ["items", "items__tags"]));
       }
+      for (const other of results.slice(2)) expect(other).toEqual(results[0]);
       const [overlapped, after] = results;
       const expectedRows = disposition === "append" ? 2 * PAGES * PER_PAGE : PAGES * PER_PAGE;
       expect(overlapped?.["items"]).toHaveLength(expectedRows);
