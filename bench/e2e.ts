@@ -5,7 +5,7 @@
 // (page_concurrency 1) and fetched sequentially, and the speed-ups printed.
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -74,9 +74,10 @@ async function fetchAndParse(base: string, concurrency: number, label: string): 
   return { label, ms: performance.now() - started, records, pages };
 }
 
-function writeConfig(dir: string, base: string, pageConcurrency?: number): string {
+function writeConfig(dir: string, base: string, pageConcurrency?: number, normalizeThread?: boolean): string {
   const config = {
     client: { base_url: base },
+    ...(normalizeThread === undefined ? {} : { concurrency: { normalize_thread: normalizeThread } }),
     ...(pageConcurrency === undefined ? {} : { resource_defaults: { page_concurrency: pageConcurrency } }),
     resources: [
       {
@@ -90,7 +91,7 @@ function writeConfig(dir: string, base: string, pageConcurrency?: number): strin
       },
     ],
   };
-  const path = join(dir, `bench-${pageConcurrency ?? "default"}.json`);
+  const path = join(dir, `bench-${pageConcurrency ?? "default"}-${normalizeThread ?? "auto"}.json`);
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
 }
@@ -167,6 +168,17 @@ async function main(): Promise<void> {
     await fetchAndParse(api.base, CONCURRENCY, "warm-up");
     const ceilingBefore = await fetchAndParse(api.base, CONCURRENCY, "ceiling");
     const run = await sluiceRun(dir, writeConfig(dir, api.base), "sluice run (default config)");
+    // Both ways of normalizing, whatever the default on this machine is (it depends on its cores).
+    const oneThread = await sluiceRun(
+      dir,
+      writeConfig(dir, api.base, undefined, false),
+      "normalize_thread: false",
+    );
+    const twoThreads = await sluiceRun(
+      dir,
+      writeConfig(dir, api.base, undefined, true),
+      "normalize_thread: true",
+    );
     const ceilingAfter = await fetchAndParse(api.base, CONCURRENCY, "ceiling");
     // The faster of the two ceilings: the ratio never flatters sluice when the machine was busy once.
     const ceiling = ceilingBefore.ms <= ceilingAfter.ms ? ceilingBefore : ceilingAfter;
@@ -177,6 +189,11 @@ async function main(): Promise<void> {
     for (const s of run.stages ?? [])
       console.log(`    ${s.name.padEnd(28)} ${(s.duration_ms / 1000).toFixed(2)} s`);
     console.log(`  sluice / ceiling               ${(ceiling.ms / run.ms).toFixed(2)}× records/s`);
+    console.log(line(oneThread));
+    console.log(line(twoThreads));
+    console.log(
+      `  normalize thread: ${(oneThread.ms / twoThreads.ms).toFixed(2)}× the records/s of one thread, on ${availableParallelism()} cores (default here: ${availableParallelism() > 2 ? "on" : "off"})`,
+    );
     if (LATENCY > 0) {
       const seqFetch = await fetchAndParse(api.base, 1, "sequential fetch + JSON.parse");
       const seqRun = await sluiceRun(dir, writeConfig(dir, api.base, 1), "sluice run (page_concurrency 1)");

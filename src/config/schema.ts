@@ -446,6 +446,12 @@ export const concurrencySchema = configObject({
   children: concurrencyLimit().describe(
     "Child requests of one parent page in flight at once; default 8. Rows still load in parent order; a child with parallelized: false reads one parent record after another.",
   ),
+  normalize_thread: z
+    .boolean()
+    .optional()
+    .describe(
+      "Normalize on a second thread once a package passes 20,000 records, so extraction and normalization use two cores. Default: on where the machine has more than 2 cores (on 2, the API, the destination and two threads would share them and it measured no faster).",
+    ),
 }).describe(
   "sluice: how much runs at once. Every request still passes client.max_in_flight_per_host and client.rate_limit; pages of one resource are set by page_concurrency.",
 );

@@ -101,6 +101,8 @@ export interface SourceConcurrency {
   resources?: number;
   /** Children of one parent page read at once (default 8). */
   children?: number;
+  /** Normalize on a second thread past the first records of a package; default: with more than 2 cores. */
+  normalize_thread?: boolean;
 }
 
 export interface Source {

@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { SluiceError } from "../core/errors.js";
 import type { JsonObject } from "../core/json.js";
@@ -61,15 +61,20 @@ export interface PipelineOptions {
    * can: DuckDB and PostgreSQL), in one transaction committed with the rest of the package.
    */
   overlap_load?: boolean;
-  /**
-   * Normalize on a second thread once a package passes this many records (default 20,000), so that
-   * extraction and normalization use two cores; `false` keeps it on one thread.
-   */
-  normalize_thread_after?: number | false;
+  /** Records of a package normalized on the main thread before a second thread takes over (default 20,000). */
+  normalize_thread_after?: number;
 }
 
 /** Below this many records a package is normalized on the main thread: a worker's start-up would not pay. */
 const NORMALIZE_THREAD_AFTER = 20_000;
+
+/**
+ * A second normalizing thread pays only with a core to itself: on 2 cores, where the destination's own
+ * threads (and often the API) share them, `npm run bench` measured it no faster, with more memory.
+ */
+function normalizeThreadByDefault(): boolean {
+  return availableParallelism() > 2;
+}
 
 /** Package files rotate this often while a load is overlapped: each closed file is a chunk the destination loads. */
 const OVERLAP_FILE_BYTES = 16 * 1024 * 1024;
@@ -466,9 +471,9 @@ export class Pipeline {
     const files: NdjsonWriterOptions | undefined = streaming
       ? { maxFileBytes: OVERLAP_FILE_BYTES, ...this.options.files }
       : this.options.files;
-    const after = this.options.normalize_thread_after ?? NORMALIZE_THREAD_AFTER;
+    const thread = concurrency.normalize_thread ?? normalizeThreadByDefault();
     const normalizer = new ThreadedNormalizer({
-      ...(after === false ? {} : { workerAfter: after }),
+      ...(thread ? { workerAfter: this.options.normalize_thread_after ?? NORMALIZE_THREAD_AFTER } : {}),
       onHandOff: (records) => this.emit({ type: "normalize_thread", loadId, records }),
       packageDir: dir,
       loadId,
@@ -623,6 +628,7 @@ function definedOnly(c: SourceConcurrency | undefined): SourceConcurrency {
   const out: SourceConcurrency = {};
   if (c?.resources !== undefined) out.resources = c.resources;
   if (c?.children !== undefined) out.children = c.children;
+  if (c?.normalize_thread !== undefined) out.normalize_thread = c.normalize_thread;
   return out;
 }
 

@@ -157,17 +157,26 @@ export class ThreadedNormalizer implements RecordSink {
   }
 
   private startWorker(): void {
-    const { onFileClosed, onProgress, from: _from, workerAfter: _after, onHandOff: _h, ...stage } = this.options;
+    const {
+      onFileClosed,
+      onProgress,
+      from: _from,
+      workerAfter: _after,
+      onHandOff: _h,
+      ...stage
+    } = this.options;
     // Its own file names: the files this thread wrote before the handoff stay part of the package.
-    const setup: WorkerSetup = { stage: { ...stage, fileStem: "w" }, reportFiles: onFileClosed !== undefined };
+    const setup: WorkerSetup = {
+      stage: { ...stage, fileStem: "w" },
+      reportFiles: onFileClosed !== undefined,
+    };
     const worker = startWorker(siblingModule(import.meta.url, "normalize-worker"), { workerData: setup });
     this.worker = worker;
     worker.on("message", (m: FromNormalizerThread) => {
       if (m.type === "ready") {
         this.workerUp = true;
         this.maybeHandOff();
-      }
-      else if (m.type === "progress") {
+      } else if (m.type === "progress") {
         this.normalized = m.records;
         onProgress?.(m.records);
         if (this.sent - this.normalized <= BACKLOG_LOW) this.release();

@@ -36,12 +36,7 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function make(
-    name: string,
-    overlap: boolean,
-    events: ProgressEvent[],
-    threadAfter: number | false = false,
-  ): Pipeline {
+  function make(name: string, overlap: boolean, events: ProgressEvent[], threadAfter?: number): Pipeline {
     mkdirSync(join(dir, name));
     const p = pipeline({
       pipeline_name: name,
@@ -52,7 +47,8 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
       // Small files, so every few pages close one: each is a chunk loaded during extraction.
       files: { maxFileBytes: 4 * 1024, bufferBytes: 1024 },
       overlap_load: overlap,
-      normalize_thread_after: threadAfter,
+      concurrency: { normalize_thread: threadAfter !== undefined },
+      ...(threadAfter === undefined ? {} : { normalize_thread_after: threadAfter }),
       progress: (e) => events.push(e),
     });
     made.push(p);
@@ -129,8 +125,8 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
       // Overlapped on one thread, loaded after extraction, and normalized by a second thread: from the
       // start, and taking over in mid-package (after the third page) while files load.
       const variants = [
-        { overlap: true, threadAfter: false, handOffAt: undefined },
-        { overlap: false, threadAfter: false, handOffAt: undefined },
+        { overlap: true, threadAfter: undefined, handOffAt: undefined },
+        { overlap: false, threadAfter: undefined, handOffAt: undefined },
         { overlap: true, threadAfter: 0, handOffAt: undefined },
         { overlap: true, threadAfter: 2 * PER_PAGE, handOffAt: 3 },
       ] as const;
@@ -138,7 +134,7 @@ describe.each(CONFORMANCE_TARGETS.filter((t) => t.transactional))("overlapped lo
         const events: ProgressEvent[] = [];
         const p = make(`ov_${disposition}_${i}`, overlap, events, threadAfter);
         const first = await p.run(pages("items", 1, events, overlap && streams, hints, handOffAt));
-        if (threadAfter !== false)
+        if (threadAfter !== undefined)
           expect(events.filter((e) => e.type === "normalize_thread")).toEqual([
             {
               type: "normalize_thread",
