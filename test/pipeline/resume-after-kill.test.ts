@@ -97,9 +97,18 @@ describe("resume after SIGKILL, exactly once", () => {
     ["load", 2],
     ["committed", 2],
   ];
-  for (const [point, runs] of points) {
-    it(`completes the pending package after a kill at "${point}", then extracts anew`, async () => {
-      const crashed = await runChild({ SLUICE_TEST_CRASH_AT: point });
+  // The same with normalization on a second thread from the first record: its files, its progress and
+  // its end cross a thread boundary, and a kill still loses nothing and loads nothing twice.
+  const threaded = points.filter(([p]) => ["normalize", "streamed", "normalized"].includes(p));
+  for (const [point, runs, thread] of [
+    ...points.map(([p, r]) => [p, r, false] as const),
+    ...threaded.map(([p, r]) => [p, r, true] as const),
+  ]) {
+    it(`completes the pending package after a kill at "${point}"${thread ? " (normalize thread)" : ""}, then extracts anew`, async () => {
+      const crashed = await runChild({
+        SLUICE_TEST_CRASH_AT: point,
+        ...(thread ? { RESUME_THREAD_AFTER: "0" } : {}),
+      });
       expect(crashed.signal).toBe("SIGKILL");
       const rerun = await runChild();
       expect(rerun.stderr).toBe("");

@@ -1,6 +1,7 @@
 // A pipeline run in a child process, for the exactly-once tests: the test kills it (SIGKILL) at chosen
 // points (SLUICE_TEST_CRASH_AT) or at random times, then reruns it and checks what reached DuckDB.
-// Env: RESUME_PIPELINES_DIR, RESUME_DB, RESUME_EVENTS (new events per run), RESUME_USERS.
+// Env: RESUME_PIPELINES_DIR, RESUME_DB, RESUME_EVENTS (new events per run), RESUME_USERS,
+// RESUME_THREAD_AFTER (normalize on a second thread after this many records; unset: one thread).
 import { resource, source } from "../../src/core/resource.js";
 import { pipeline } from "../../src/pipeline/index.js";
 
@@ -36,6 +37,12 @@ const info = await pipeline({
   pipelines_dir: process.env["RESUME_PIPELINES_DIR"]!,
   destination_options: { duckdb: { path: process.env["RESUME_DB"]! } },
   files: { maxFileBytes: 32 * 1024 },
+  ...(process.env["RESUME_THREAD_AFTER"] === undefined
+    ? { concurrency: { normalize_thread: false } }
+    : {
+        concurrency: { normalize_thread: true },
+        normalize_thread_after: Number(process.env["RESUME_THREAD_AFTER"]),
+      }),
   // Stage boundaries on stdout let the test time its kills inside the pipeline, not during start-up.
   progress: (e) => {
     if (e.type === "stage_start") process.stdout.write(`stage ${e.stage}\n`);
