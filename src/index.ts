@@ -39,6 +39,7 @@ export type {
   ColumnHint,
   DataType,
   MergeStrategy,
+  RequestRecord,
   Resource,
   ResourceContext,
   ResourceHints,

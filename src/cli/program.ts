@@ -140,6 +140,15 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
     .option("--credentials <url>", "postgres pipelines: the connection URL (else the environment)")
     .option("--json", "machine-readable output")
     .option("--all-failed", "packages drop: every failed package")
+    .option(
+      "--requests",
+      "trace: the requests of the last run (first and last 300 per resource, every failed or retried one)",
+    )
+    .option("--resource <name>", "trace --requests: only this resource's")
+    .option(
+      "--status <status>",
+      "trace --requests: only this status (404) or class (4xx, 5xx); 0 for network errors",
+    )
     .addHelpText(
       "after",
       `
@@ -162,6 +171,7 @@ Examples:
   $ sluice pipeline analytics info
   $ sluice pipeline analytics show analytics_data --rows 5
   $ sluice pipeline analytics trace --json
+  $ sluice pipeline analytics trace --requests --status 4xx
   $ sluice pipeline analytics drop analytics_data
   $ sluice pipeline analytics packages
   $ sluice pipeline analytics packages retry 1764629401.123456

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { LogEntry } from "../core/logger.js";
 import { redact } from "../core/redact.js";
 import { type ProgressSnapshot, snapshotCounts } from "./progress.js";
+import type { RequestLog, TracedRequest } from "./request-log.js";
 
 /**
  * The record of one `sluice run`, written to `<pipeline working dir>/trace.json` when the run ends (also
@@ -33,6 +34,9 @@ export interface RunTrace {
     status?: "done" | "interrupted" | "failed" | "running";
     /** Each page as it arrived: its number, its records, ms after the resource started (first 500). */
     pages_log?: { page: number; records: number; at_ms: number }[];
+    /** Its requests (bounded, see RequestLog), and how many were left out. */
+    requests_log?: TracedRequest[];
+    requests_dropped?: number;
   }[];
   tables: Record<string, number>;
   log: { time: string; level: string; msg: string; fields: Record<string, unknown> }[];
@@ -43,11 +47,16 @@ export const TRACE_FILE = "trace.json";
 export function resourceTrace(
   s: ProgressSnapshot,
   pagesLog?: { page: number; records: number; at_ms: number }[],
+  requests?: RequestLog,
 ): RunTrace["resources"][number] {
+  const logged = requests?.forTrace()[s.name];
   return {
     name: s.name,
     ...snapshotCounts(s),
     ...(pagesLog === undefined ? {} : { pages_log: pagesLog }),
+    ...(logged === undefined
+      ? {}
+      : { requests_log: logged.requests, requests_dropped: logged.requests_dropped }),
   };
 }
 

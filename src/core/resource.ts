@@ -65,6 +65,26 @@ export interface ResourceContext {
   logger: Logger;
   /** Progress counters the CLI shows live. */
   metrics: ResourceMetrics;
+  /** Told of every page request and every retried attempt, for previews, traces and debug logs. */
+  onRequest?: (request: RequestRecord) => void;
+}
+
+/** One HTTP exchange of a resource, as a preview or a trace shows it. The URL is masked. */
+export interface RequestRecord {
+  method: string;
+  url: string;
+  status: number;
+  /** Attempt of the logical request, from 1. */
+  attempt: number;
+  durationMs: number;
+  /** Body size, characters after decoding. */
+  bytes: number;
+  /** Waited before it was sent: the rate limit, a quota pause (Retry-After, RateLimit-*), a backoff. */
+  waitMs: number;
+  /** For a page: its position, the records the selector found, and the paginator's decision. */
+  page?: { index: number; records: number; next: string };
+  /** For an attempt that was retried: why (a status or a network error) and the wait before the next. */
+  retry?: { cause: string; delayMs: number };
 }
 
 export interface ResourceMetrics {

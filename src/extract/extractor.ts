@@ -3,6 +3,7 @@ import { SluiceError } from "../core/errors.js";
 import type { DataRecord, JsonObject } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
 import type {
+  RequestRecord,
   Resource,
   ResourceContext,
   ResourceHints,
@@ -47,6 +48,8 @@ export interface ExtractOptions {
   childConcurrency?: number;
   /** Called after every item a resource yields (records = running count for that resource). */
   onItem?: (resource: string, records: number, metrics: ResourceMetrics) => void;
+  /** Called for every page request and retried attempt of a resource that reports them (HTTP sources). */
+  onRequest?: (resource: string, request: RequestRecord) => void;
 }
 
 export interface ExtractedResource {
@@ -122,6 +125,9 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
         signal,
         logger: logger.child({ resource: name }),
         metrics,
+        ...(options.onRequest === undefined
+          ? {}
+          : { onRequest: (r: RequestRecord) => options.onRequest?.(name, r) }),
       },
       records: 0,
     });

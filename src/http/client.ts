@@ -27,10 +27,12 @@ import type {
   HttpResponse,
   HttpTimers,
   Page,
+  PageInfo,
   PaginateOptions,
   ParamValue,
   RequestSpec,
   ResponseAction,
+  ResponseInfo,
   RetryPolicy,
 } from "./types.js";
 import { originOf, withParams } from "./url.js";
@@ -59,6 +61,13 @@ interface CallContext {
   signal: AbortSignal | undefined;
   onRetry: PaginateOptions["onRetry"];
   onResponse: PaginateOptions["onResponse"];
+  onPage: PaginateOptions["onPage"];
+}
+
+/** What one logical request has been through so far: attempts, and waits not yet reported. */
+interface Tally {
+  attempt: number;
+  waitMs: number;
 }
 
 /** Pages planned ahead (`PagePlan`) and what fetching them needs from the pagination that planned them. */
@@ -181,8 +190,21 @@ export class RestClient {
         warnStopped(log, ctx.resource, firstIndex + i + 1, repeated, response.url);
         return;
       }
+      const emptyStop = records.length === 0 && plan.stopsOnEmptyPage;
+      ctx.onPage?.(
+        pageInfo(
+          response,
+          firstIndex + i,
+          records.length,
+          emptyStop
+            ? "stop: empty page before the total was reached"
+            : inflight.length === 0
+              ? `stop: last page of total ${plan.total}`
+              : `planned pages go on (${inflight.length} in flight)`,
+        ),
+      );
       yield { records, response, index: firstIndex + i };
-      if (records.length === 0 && plan.stopsOnEmptyPage) {
+      if (emptyStop) {
         log.debug("pagination ends: empty page before the total was reached", { pages: firstIndex + i + 1 });
         return;
       }
@@ -261,6 +283,31 @@ export class RestClient {
         return;
       }
       paginator.update(response, records);
+      // The paginator's decision is made before the page is handed on, so a preview or a trace can show
+      // it with the page; nothing of it is acted on until the consumer asks for the next page.
+      const endless = paginator.hasNext ? guard.endlessEmpty() : undefined;
+      const lastAllowed = maxPages !== undefined && index + 1 >= maxPages;
+      const concurrency = opts.page_concurrency ?? 1;
+      const plan =
+        paginator.hasNext && !endless && !lastAllowed && concurrency > 1
+          ? paginator.planRemaining?.(
+              maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
+            )
+          : undefined;
+      const goesOn = paginator.hasNext && !endless && !lastAllowed;
+      if (goesOn && !plan) paginator.next(req);
+      if (ctx.onPage) {
+        const next = !paginator.hasNext
+          ? `stop: ${paginator.warning ?? paginator.stopReason ?? "done"}`
+          : endless
+            ? `stop: ${endless}`
+            : lastAllowed
+              ? "stop: maximum_pages reached"
+              : plan
+                ? `the remaining pages up to total ${plan.total}, ${concurrency} at a time`
+                : `${req.method} ${maskUrl(withParams(req.url, req.params))}`;
+        ctx.onPage(pageInfo(response, index, records.length, next));
+      }
       yield { records, response, index };
       if (!paginator.hasNext) {
         if (paginator.warning) {
@@ -274,22 +321,14 @@ export class RestClient {
         } else log.debug(`pagination ends: ${paginator.stopReason ?? "done"}`, { pages: index + 1 });
         return;
       }
-      const endless = guard.endlessEmpty();
       if (endless) {
         warnStopped(log, ctx.resource, index + 1, endless, response.url);
         return;
       }
-      if (maxPages !== undefined && index + 1 >= maxPages) {
+      if (lastAllowed) {
         log.debug("pagination ends: maximum_pages reached", { pages: index + 1 });
         return;
       }
-      const concurrency = opts.page_concurrency ?? 1;
-      const plan =
-        concurrency > 1
-          ? paginator.planRemaining?.(
-              maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
-            )
-          : undefined;
       if (plan) {
         log.debug(`fetching the remaining pages up to total ${plan.total}, ${concurrency} at a time`);
         yield* this.fetchPlanned({
@@ -304,7 +343,6 @@ export class RestClient {
         });
         return;
       }
-      paginator.next(req);
     }
   }
 
@@ -340,6 +378,7 @@ export class RestClient {
       signal: opts.signal,
       onRetry: opts.onRetry,
       onResponse: opts.onResponse,
+      onPage: opts.onPage,
     };
   }
 
@@ -375,21 +414,26 @@ export class RestClient {
 
   /** One logical request: attempts, as the retry loop decides, then the response or the error it settled on. */
   private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
+    const tally: Tally = { attempt: 0, waitMs: 0 };
     const settled = await retrying({
       rules: ctx.rules,
       timers: this.timers,
-      run: () => this.attempt(req, ctx),
+      run: () => this.attempt(req, ctx, tally),
       refresh: (result) => this.refreshAuth(ctx, result),
-      wait: (result, attempt, delayMs) => this.backoff(ctx, req, result, attempt, delayMs),
+      wait: (result, attempt, delayMs) => {
+        tally.waitMs += delayMs;
+        return this.backoff(ctx, req, result, attempt, delayMs);
+      },
     });
     return settle(settled, req, ctx.resource);
   }
 
   /** One attempt, its body parsed and matched against the response actions; a transport error is an outcome too. */
-  private async attempt(req: PreparedRequest, ctx: CallContext): Promise<Attempted> {
+  private async attempt(req: PreparedRequest, ctx: CallContext, tally: Tally): Promise<Attempted> {
+    tally.attempt++;
     let sent: SentResponse;
     try {
-      sent = await this.send(req, ctx);
+      sent = await this.send(req, ctx, tally);
     } catch (error) {
       if (ctx.signal?.aborted || error instanceof SluiceError) throw error;
       return { error };
@@ -442,14 +486,19 @@ export class RestClient {
       `${req.method} ${maskUrl(url)} → ${cause}: retry ${attempt}/${ctx.rules.policy.max_retries} in ${(waitMs / 1000).toFixed(1)}s`,
       ctx.resource ? { resource: ctx.resource } : undefined,
     );
-    ctx.onRetry?.({ attempt, ...(failed ? {} : { status: cause as number }), delayMs: waitMs });
+    ctx.onRetry?.({
+      attempt,
+      ...(failed ? { error: String(cause) } : { status: cause as number }),
+      delayMs: waitMs,
+      url: maskUrl(url),
+    });
     // The API said "too many": every request to it waits as long as this retry does, not just this one.
     if (cause === 429) this.hostGate(this.originOf(url)).pause(waitMs);
     await this.timers.sleep(waitMs, ctx.signal);
   }
 
   /** One attempt: follows redirects itself so credentials never cross to another origin. */
-  private async send(req: PreparedRequest, ctx: CallContext): Promise<SentResponse> {
+  private async send(req: PreparedRequest, ctx: CallContext, tally: Tally): Promise<SentResponse> {
     let method: HttpMethod = req.method;
     let url = req.url;
     let params: Record<string, ParamValue | undefined> = req.params;
@@ -475,13 +524,15 @@ export class RestClient {
       }
       if (body === undefined && headers["content-type"] !== undefined) delete headers["content-type"];
       const gate = this.hostGate(origin);
+      const queued = performance.now();
       const ticket = await gate.enter(ctx.signal);
+      tally.waitMs += performance.now() - queued;
       let location: string | undefined;
       // Set before any body is read: a body too large always has a status to report.
       let status = 0;
       let responseHeaders: HttpResponse["headers"];
       let text = "";
-      const started = ctx.onResponse ? performance.now() : 0;
+      const started = performance.now();
       try {
         const res = await undiciRequest(sendUrl, {
           dispatcher: this.agent,
@@ -502,16 +553,20 @@ export class RestClient {
       } finally {
         gate.leave();
       }
-      ctx.onResponse?.({
+      const exchange: ResponseInfo = {
         method,
         url: maskUrl(publicUrl),
         status,
         durationMs: performance.now() - started,
         size: text.length,
-      });
+        attempt: tally.attempt,
+        waitMs: tally.waitMs,
+      };
+      tally.waitMs = 0;
+      ctx.onResponse?.(exchange);
       if (location === undefined) {
         return {
-          response: { status, headers: responseHeaders, url: publicUrl, body: undefined, text },
+          response: { status, headers: responseHeaders, url: publicUrl, body: undefined, text, exchange },
           sentAuthorization,
           authenticated: trusted && ctx.auth !== undefined,
         };
@@ -566,4 +621,17 @@ function warnStopped(
 ): void {
   const who = resource ? `resource "${resource}": ` : "";
   log.warn(`${who}pagination stopped at page ${page}: ${reason}`, { page, url: maskUrl(url) });
+}
+
+function pageInfo(response: HttpResponse, index: number, records: number, next: string): PageInfo {
+  const exchange = response.exchange ?? {
+    method: "GET",
+    url: maskUrl(response.url),
+    status: response.status,
+    durationMs: 0,
+    size: response.text?.length ?? 0,
+    attempt: 1,
+    waitMs: 0,
+  };
+  return { ...exchange, index, records, next };
 }

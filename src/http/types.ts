@@ -52,6 +52,8 @@ export interface HttpResponse {
   text?: string;
   /** Set when a response action said `ignore`: no records, pagination of this request ends. */
   ignored?: boolean;
+  /** The exchange that gave this response (its last redirect hop, its last attempt). */
+  exchange?: ResponseInfo;
 }
 
 export interface Page {
@@ -70,6 +72,19 @@ export interface ResponseInfo {
   durationMs: number;
   /** Body size after decoding, characters. */
   size: number;
+  /** Attempt of the logical request this exchange belongs to, from 1. */
+  attempt: number;
+  /** Time the request waited before this exchange was sent: the rate limit, a quota pause, a retry's backoff. */
+  waitMs: number;
+}
+
+/** One page, for previews and traces: the exchange that gave it, its records, what the paginator decided. */
+export interface PageInfo extends ResponseInfo {
+  /** 0-based page number within this pagination run. */
+  index: number;
+  records: number;
+  /** The next request (`GET <masked url>`), the planned pages fetched in parallel, or `stop: <why>`. */
+  next: string;
 }
 
 export interface ClientOptions {
@@ -126,8 +141,16 @@ export interface PaginateOptions {
    * sequential). Pages are still yielded in order; the per-host in-flight limit still applies.
    */
   page_concurrency?: number;
-  /** Called on every retry: for progress metrics. */
-  onRetry?: (info: { attempt: number; status?: number; delayMs: number }) => void;
+  /** Called on every retry: for progress metrics and traces (`url` masked; `error` for a transport failure). */
+  onRetry?: (info: {
+    attempt: number;
+    status?: number;
+    delayMs: number;
+    url: string;
+    error?: string;
+  }) => void;
+  /** Called for every page, before it is yielded. */
+  onPage?: (info: PageInfo) => void;
   /** Called after every HTTP exchange (each attempt and redirect hop): for request metrics and traces. */
   onResponse?: (info: ResponseInfo) => void;
 }

@@ -1,3 +1,5 @@
+import type { RequestRecord } from "../core/resource.js";
+
 /** What one `run` did: returned to callers and printed by the CLI. */
 export interface PackageInfo {
   loadId: string;
@@ -41,5 +43,7 @@ export type ProgressEvent =
   | { type: "normalize_records"; loadId: string; records: number }
   /** A closed package file of `table` is in the destination's open transaction while extraction goes on. */
   | { type: "load_chunk"; loadId: string; table: string }
+  /** A page request or a retried attempt of `resource` (URL masked). */
+  | { type: "request"; loadId: string; resource: string; request: RequestRecord }
   /** Normalization moved to a second thread after this many records of the package. */
   | { type: "normalize_thread"; loadId: string; records: number };

@@ -501,6 +501,7 @@ export class Pipeline {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(concurrency.resources === undefined ? {} : { concurrency: concurrency.resources }),
         ...(concurrency.children === undefined ? {} : { childConcurrency: concurrency.children }),
+        onRequest: (resource, request) => this.emit({ type: "request", loadId, resource, request }),
         onItem: (resource, records) => {
           crashPoint("extract");
           this.emit({ type: "extract_records", loadId, resource, records });

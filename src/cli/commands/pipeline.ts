@@ -7,7 +7,7 @@ import type { CliIO } from "../io.js";
 import { openPipeline } from "../open-pipeline.js";
 import { UsageError } from "../report-error.js";
 import { formatCount, formatDuration, textTable } from "../text-table.js";
-import { readTrace } from "../trace.js";
+import { type RunTrace, readTrace } from "../trace.js";
 
 export interface PipelineFlags {
   pipelinesDir?: string;
@@ -15,6 +15,9 @@ export interface PipelineFlags {
   json?: boolean;
   credentials?: string;
   allFailed?: boolean;
+  requests?: boolean;
+  resource?: string;
+  status?: string;
 }
 
 /** `sluice pipeline <name> info|show|trace|drop|packages`. */
@@ -37,6 +40,12 @@ export async function pipelineCommand(
     const trace = readTrace(p.workingDir);
     if (!trace)
       throw new UsageError(`Pipeline "${name}" has no trace yet`, "a trace is written by `sluice run`");
+    if (flags.requests) {
+      const selected = tracedRequests(trace, flags.resource, flags.status);
+      if (flags.json) out(`${JSON.stringify(selected, null, 2)}\n`);
+      else out(formatRequests(name, selected));
+      return EXIT.ok;
+    }
     if (flags.json) {
       out(`${JSON.stringify(trace, null, 2)}\n`);
       return EXIT.ok;
@@ -268,4 +277,54 @@ function notLoaded(p: Pipeline): string[] {
     ...(pending.length > failed ? [`${pending.length - failed} pending`] : []),
   ];
   return [`packages:    ${parts.join(", ")} (sluice pipeline ${p.pipelineName} packages)`];
+}
+
+type Traced = NonNullable<RunTrace["resources"][number]["requests_log"]>[number] & { resource: string };
+
+/** The trace's requests, filtered by resource and by status (`404`, a class like `4xx`, `0` for network errors). */
+function tracedRequests(trace: RunTrace, resource: string | undefined, status: string | undefined): Traced[] {
+  if (resource !== undefined && !trace.resources.some((r) => r.name === resource))
+    throw new UsageError(
+      `The last run has no resource "${resource}"`,
+      `resources: ${trace.resources.map((r) => r.name).join(", ") || "(none)"}`,
+    );
+  let matches: (code: number) => boolean = () => true;
+  if (status !== undefined) {
+    const cls = /^([1-5])xx$/i.exec(status);
+    if (cls) matches = (code) => Math.floor(code / 100) === Number(cls[1]);
+    else if (/^\d+$/.test(status)) matches = (code) => code === Number(status);
+    else
+      throw new UsageError(
+        `--status ${status} is not a status`,
+        "give one like 404, or a class like 4xx or 5xx; 0 means a network error",
+      );
+  }
+  return trace.resources
+    .filter((r) => resource === undefined || r.name === resource)
+    .flatMap((r) => (r.requests_log ?? []).map((q) => ({ ...q, resource: r.name })))
+    .filter((q) => matches(q.status));
+}
+
+function formatRequests(name: string, requests: Traced[]): string {
+  if (requests.length === 0) return `No requests of ${name}'s last run match.\n`;
+  const table = textTable(
+    ["resource", "#", "at", "method", "url", "status", "attempt", "time", "wait", "bytes", "records", "next"],
+    requests.map((q) => [
+      q.resource,
+      q.n,
+      formatDuration(q.at_ms),
+      q.method,
+      q.url,
+      q.status === 0 ? "network" : q.status,
+      q.attempt,
+      formatDuration(q.durationMs),
+      q.waitMs >= 1 ? formatDuration(q.waitMs) : "",
+      q.bytes,
+      q.page?.records ?? "",
+      q.retry !== undefined
+        ? `retry in ${formatDuration(q.retry.delayMs)} (${q.retry.cause})`
+        : (q.page?.next ?? ""),
+    ]),
+  );
+  return `${table}\n`;
 }

@@ -14,6 +14,7 @@ import { exitCodeForSignal, InterruptedError, watchSignals } from "../interrupt.
 import type { CliIO } from "../io.js";
 import { ProgressReporter } from "../progress.js";
 import { reportError, UsageError } from "../report-error.js";
+import { RequestLog } from "../request-log.js";
 import { runLogger } from "../run-logger.js";
 import { formatSummary, formatSummaryJson } from "../summary.js";
 import { logTrace, type RunTrace, resourceTrace, writeTrace } from "../trace.js";
@@ -86,8 +87,20 @@ export async function runCommand(
     recorded = true;
     writeDestinationRecord(p.workingDir, { ...record, dataset_name: p.datasetName });
   };
+  const requests = new RequestLog(started);
   const onProgress = (e: ProgressEvent) => {
-    if (e.type === "stage_start") {
+    if (e.type === "request") {
+      const r = requests.add(e.resource, e.request);
+      logger.debug(`${r.method} ${r.url} → ${r.status || "network error"}`, {
+        resource: e.resource,
+        attempt: r.attempt,
+        ms: Math.round(r.durationMs),
+        bytes: r.bytes,
+        ...(r.waitMs >= 1 ? { wait_ms: Math.round(r.waitMs) } : {}),
+        ...(r.page === undefined ? {} : { records: r.page.records, next: r.page.next }),
+        ...(r.retry === undefined ? {} : { retry_in_ms: r.retry.delayMs }),
+      });
+    } else if (e.type === "stage_start") {
       recordDestination();
       progress.setStage(e.stage);
     } else if (e.type === "stage_end") stages.push({ name: e.stage, duration_ms: Math.round(e.ms) });
@@ -117,7 +130,7 @@ export async function runCommand(
       ...(error === undefined ? {} : { error: errorTrace(error) }),
       load_ids: info?.loadIds ?? [],
       stages,
-      resources: snaps.map((snap) => resourceTrace(snap, progress.pageLogs()[snap.name])),
+      resources: snaps.map((snap) => resourceTrace(snap, progress.pageLogs()[snap.name], requests)),
       tables: info?.rowCounts ?? {},
       log: logTrace(entries as LogEntry[]),
     });

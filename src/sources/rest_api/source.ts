@@ -15,7 +15,14 @@ import { registerAuthSecrets } from "../../http/auth/index.js";
 import { DEFAULT_PAGE_CONCURRENCY, RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
 import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
-import type { ClientOptions, PaginateOptions, ParamValue, ResponseAction } from "../../http/types.js";
+import type {
+  ClientOptions,
+  PageInfo,
+  PaginateOptions,
+  ParamValue,
+  ResponseAction,
+  ResponseInfo,
+} from "../../http/types.js";
 import { columnHints } from "./columns.js";
 import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
 import { effectivePaginator, effectiveRetry } from "./defaults.js";
@@ -228,17 +235,47 @@ function endpointResource(
       throw err;
     }
 
+    let last: ResponseInfo | undefined;
+    const onRequest = ctx.onRequest;
     const opts: PaginateOptions = {
       resource: name,
       signal: ctx.signal,
       logger: ctx.logger,
-      onRetry: () => {
+      onRetry: (info) => {
         ctx.metrics.retries++;
         ctx.metrics.requests++;
+        if (onRequest === undefined) return;
+        const same = last !== undefined && last.url === info.url && last.attempt === info.attempt;
+        onRequest({
+          method: same ? last!.method : (spec.method ?? "GET"),
+          url: info.url,
+          status: info.status ?? 0,
+          attempt: info.attempt,
+          durationMs: same ? last!.durationMs : 0,
+          bytes: same ? last!.size : 0,
+          waitMs: same ? last!.waitMs : 0,
+          retry: { cause: info.error ?? String(info.status), delayMs: info.delayMs },
+        });
       },
       onResponse: (info) => {
+        last = info;
         ctx.metrics.requestMs = (ctx.metrics.requestMs ?? 0) + info.durationMs;
       },
+      ...(onRequest === undefined
+        ? {}
+        : {
+            onPage: (p: PageInfo) =>
+              onRequest({
+                method: p.method,
+                url: p.url,
+                status: p.status,
+                attempt: p.attempt,
+                durationMs: p.durationMs,
+                bytes: p.size,
+                waitMs: p.waitMs,
+                page: { index: p.index, records: p.records, next: p.next },
+              }),
+          }),
     };
     opts.page_concurrency = r.page_concurrency ?? DEFAULT_PAGE_CONCURRENCY;
     if (paginator) opts.paginator = paginator;
