@@ -62,7 +62,9 @@ describe("requests in the trace", () => {
     const run = await cli(["run", "api.json", "--log-level", "debug"]);
     expect(run.code).toBe(0);
     // Debug logs each request as it completes, without the query's secret.
-    expect(run.stderr).toMatch(/DEBUG GET http:\/\/127\.0\.0\.1:\d+\/things\?offset=0&limit=10 → 200 .*records=10/);
+    expect(run.stderr).toMatch(
+      /DEBUG GET http:\/\/127\.0\.0\.1:\d+\/things\?offset=0&limit=10 → 200 .*records=10/,
+    );
     expect(run.stderr + run.stdout).not.toContain(TOKEN);
 
     const json = await cli(["pipeline", "api", "trace", "--requests", "--json"]);
