@@ -3,6 +3,8 @@ import {
   compileSelector,
   detectRecordPath,
   explainSelectorMiss,
+  formatCandidates,
+  recordListCandidates,
   selectorMissMessage,
   selectRecords,
 } from "./selector.js";
@@ -87,5 +89,26 @@ describe("a data_selector that matches nothing", () => {
   it("a path that matches is no miss", () => {
     expect(explainSelectorMiss({ data: [{ id: 1 }] }, "data")).toBeUndefined();
     expect(explainSelectorMiss({ items: [{ data: { id: 1 } }] }, "items[*].data")).toBeUndefined();
+  });
+});
+
+describe("candidate record lists for a selector that missed", () => {
+  it("lists every list with its selector, object lists first and biggest first", () => {
+    const body = {
+      meta: { tags: ["a", "b", "c"], pages: [] },
+      result: { items: [{ id: 1 }, { id: 2 }], extra: [{ x: 1 }] },
+      mixed: [1, "a"],
+    };
+    expect(recordListCandidates(body)).toEqual([
+      { path: "result.items", length: 2, items: "objects" },
+      { path: "result.extra", length: 1, items: "objects" },
+      { path: "meta.tags", length: 3, items: "strings" },
+      { path: "mixed", length: 2, items: "mixed values" },
+      { path: "meta.pages", length: 0, items: "nothing" },
+    ]);
+    expect(recordListCandidates([{ id: 1 }])).toEqual([{ path: "$", length: 1, items: "objects" }]);
+    expect(formatCandidates(recordListCandidates(body, 2))).toBe(
+      "result.items (2 objects), result.extra (1 objects)",
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { SluiceError } from "../core/errors.js";
 import { type DataRecord, isPlainObject } from "../core/json.js";
 import { compilePath, findAll, type PathSegment } from "../core/json-path.js";
 import { closest } from "../core/suggest.js";
@@ -223,4 +224,59 @@ export function selectorMissMessage(path: string, miss: SelectorMiss): string {
   const guess =
     miss.suggestion !== undefined && miss.suggestion !== path ? `: did you mean "${miss.suggestion}"?` : "";
   return `data_selector "${path}" matched nothing; ${where} ${verb} ${miss.found}${guess}`;
+}
+
+/** A list in a response that could hold the records, with the selector that reaches it. */
+export interface RecordListCandidate {
+  /** As `data_selector` takes it: `data`, `result.items`, `$` for a response that is the list. */
+  path: string;
+  length: number;
+  /** What the list holds: `objects`, `strings`, `numbers`, `lists`, `mixed values`, or `nothing` when empty. */
+  items: string;
+}
+
+/** Every list in a response (breadth first, up to `max`), biggest object lists first: the help for a wrong selector. */
+export function recordListCandidates(body: unknown, max = 10): RecordListCandidate[] {
+  const found: RecordListCandidate[] = [];
+  let frontier: Array<{ path: PathSegment[]; value: unknown }> = [{ path: [], value: body }];
+  for (let depth = 0; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
+    const next: typeof frontier = [];
+    for (const { path, value } of frontier) {
+      if (Array.isArray(value))
+        found.push({ path: simplePath(path), length: value.length, items: itemKinds(value) });
+      else if (isPlainObject(value))
+        for (const [key, child] of Object.entries(value))
+          next.push({ path: [...path, { kind: "key", key }], value: child });
+    }
+    frontier = next;
+  }
+  const rank = (c: RecordListCandidate) => (c.items === "objects" ? 0 : 1);
+  return found.sort((a, b) => rank(a) - rank(b) || b.length - a.length).slice(0, max);
+}
+
+function itemKinds(list: unknown[]): string {
+  if (list.length === 0) return "nothing";
+  const kinds = new Set(
+    list.map((v) =>
+      Array.isArray(v) ? "lists" : isPlainObject(v) ? "objects" : v === null ? "nulls" : `${typeof v}s`,
+    ),
+  );
+  return kinds.size === 1 ? [...kinds][0]! : "mixed values";
+}
+
+/** One line per candidate list, for an error or a preview: `data (20 objects)`. */
+export function formatCandidates(candidates: readonly RecordListCandidate[]): string {
+  return candidates
+    .map((c) => `${c.path} (${c.length} ${c.items === "nothing" ? "items" : c.items})`)
+    .join(", ");
+}
+
+/** A configured data_selector found no records in a response that has content. */
+export class SelectorMissError extends SluiceError {
+  /** The lists the response does have, for the fix. */
+  readonly candidates: RecordListCandidate[];
+  constructor(message: string, hint: string, candidates: RecordListCandidate[]) {
+    super(message, { code: "DATA_SELECTOR_MISSED", hint });
+    this.candidates = candidates;
+  }
 }

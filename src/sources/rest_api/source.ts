@@ -14,7 +14,13 @@ import type {
 import { registerAuthSecrets } from "../../http/auth/index.js";
 import { DEFAULT_PAGE_CONCURRENCY, RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
-import { explainSelectorMiss, selectorMissMessage } from "../../http/selector.js";
+import {
+  explainSelectorMiss,
+  formatCandidates,
+  recordListCandidates,
+  SelectorMissError,
+  selectorMissMessage,
+} from "../../http/selector.js";
 import type {
   ClientOptions,
   PageInfo,
@@ -322,13 +328,15 @@ function endpointResource(
 function failOnSelectorMiss(name: string, selector: string, body: unknown, url: string): void {
   const miss = explainSelectorMiss(body, selector);
   if (miss === undefined) return;
-  throw new SluiceError(`resource "${name}": ${selectorMissMessage(selector, miss)} (${maskUrl(url)})`, {
-    code: "DATA_SELECTOR_MISSED",
-    hint:
-      miss.suggestion !== undefined
-        ? `set the resource's endpoint.data_selector to "${miss.suggestion}", or remove it to let sluice detect the records`
-        : "fix the resource's endpoint.data_selector to the path of the records in this response",
-  });
+  const candidates = recordListCandidates(body);
+  const lists = candidates.length > 0 ? `; lists in the response: ${formatCandidates(candidates)}` : "";
+  throw new SelectorMissError(
+    `resource "${name}": ${selectorMissMessage(selector, miss)} (${maskUrl(url)})${lists}`,
+    miss.suggestion !== undefined
+      ? `set the resource's endpoint.data_selector to "${miss.suggestion}", or remove it to let sluice detect the records`
+      : "fix the resource's endpoint.data_selector to the path of the records in this response",
+    candidates,
+  );
 }
 
 function paramValue(v: unknown): ParamValue {
