@@ -80,6 +80,34 @@ ${EXIT_CODES}`,
     });
 
   program
+    .command("preview")
+    .description(
+      "Fetch the first pages of each resource and show the requests, rows and schema sluice would make: nothing is written.",
+    )
+    .argument("<config>", "config file")
+    .option("--resource <name...>", "only these resources (their parents are fetched as needed)")
+    .option("--pages <n>", "pages per resource (per parent record, for a child)", "2")
+    .option("--json", "everything as one JSON document")
+    .addHelpText(
+      "after",
+      `
+Per request: method, URL (secrets masked), status, time, bytes, records selected and the paginator's
+decision (the next request, or why paging stops). Then the first rows of each table (NULL apart from
+empty text) and the schema a first run would create. Children are read for the first 3 parent records.
+A data_selector that selects nothing is shown with the lists the response does have.
+
+Examples:
+  $ sluice preview github.yaml
+  $ sluice preview github.yaml --resource issues --pages 1 --json
+
+Exits 0 when every resource read, 1 when one failed.`,
+    )
+    .action(async (config: string, opts: Record<string, unknown>, cmd: Command) => {
+      const { previewCommand } = await import("./commands/preview.js");
+      setCode(await previewCommand(config, opts, globals(cmd), io));
+    });
+
+  program
     .command("validate")
     .description("Check a config without running it: every problem, with where and how to fix it.")
     .argument("<config>", "config file")

@@ -1,6 +1,6 @@
 import type { LoadInfo } from "../pipeline/index.js";
 import type { ProgressSnapshot } from "./progress.js";
-import { formatCount, formatDuration, textTable } from "./text-table.js";
+import { formatCount, formatDuration, plural, textTable } from "./text-table.js";
 
 /** The end-of-run summary on stdout: rows per table, load id, duration, where the data is, what next. */
 export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tracePath: string): string {
@@ -78,8 +78,4 @@ export function formatSummaryJson(info: LoadInfo, resources: ProgressSnapshot[],
     trace: tracePath,
   };
   return `${JSON.stringify(line)}\n`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

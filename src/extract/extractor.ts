@@ -227,7 +227,8 @@ function chooseWritten(resources: readonly Resource[], only: readonly string[] |
   return new Set(only);
 }
 
-function asBatch(item: ResourceItem): DataRecord[] {
+/** A resource's item as a batch of records. */
+export function asBatch(item: ResourceItem): DataRecord[] {
   const list = Array.isArray(item) ? item : [item];
   // A scalar is wrapped the way a list of scalars is: one `value` column.
   return list.map((r) => (r !== null && typeof r === "object" && !Array.isArray(r) ? r : { value: r }));

@@ -11,6 +11,7 @@ import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import type { CliIO } from "../io.js";
 import { reportError } from "../report-error.js";
+import { plural } from "../text-table.js";
 
 /**
  * `sluice validate <config>`: every problem at once (path, line, fix), exit 0 or 1. Secrets are checked
@@ -64,8 +65,4 @@ export async function validateCommand(path: string, globals: GlobalOptions, io: 
   const names = input.config.resources.map((r) => (typeof r === "string" ? r : r.name));
   io.stdout.write(`${path}: valid (${plural(names.length, "resource")}: ${names.join(", ")})\n`);
   return EXIT.ok;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
