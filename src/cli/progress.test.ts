@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProgressReporter, truncateLine } from "./progress.js";
+import { describeProgress, ProgressReporter, progressEnd, truncateLine } from "./progress.js";
 import { textTable } from "./text-table.js";
 
 function sink(): { stream: NodeJS.WritableStream; text: () => string } {
@@ -134,5 +134,50 @@ describe("textTable", () => {
         ],
       ),
     ).toBe(["table  rows", "-----  ----", "a         5", "bbb     120"].join("\n"));
+  });
+});
+
+describe("progress with an end", () => {
+  const base = {
+    name: "items",
+    pages: 25,
+    records: 2500,
+    retries: 0,
+    requests: 25,
+    avgInFlight: 2,
+    elapsedMs: 5000,
+    done: false,
+  };
+
+  it("shows a bar, the percentage and the time left on a terminal, and the same in words elsewhere", () => {
+    const s = { ...base, expectedPages: 100 };
+    expect(progressEnd(s)).toEqual({ fraction: 0.25, leftMs: 15_000 });
+    expect(describeProgress(s, 0, true)).toBe(
+      "items  [#####...............]  25%  ETA 15.0 s  25 of 100 pages  2,500 records  500 rec/s  0 retries  5.0 s",
+    );
+    expect(describeProgress(s)).toBe(
+      "items  25 of 100 pages (25%, about 15.0 s left)  2,500 records  500 rec/s  0 retries  5.0 s",
+    );
+  });
+
+  it("keeps counters only where the total is unknown, and once the resource is done", () => {
+    expect(progressEnd(base)).toBeUndefined();
+    expect(describeProgress(base, 0, true)).toBe("items  25 pages  2,500 records  500 rec/s  0 retries  5.0 s");
+    const done = { ...base, done: true, outcome: "done" as const, expectedPages: 25, pages: 25 };
+    expect(describeProgress(done)).toBe("items  25 pages  2,500 records  500 rec/s  0 retries  5.0 s  done");
+    expect(describeProgress({ ...base, pages: 1, records: 1 })).toMatch(/^items {2}1 page {2}1 record {2}/);
+  });
+
+  it("the reporter takes the expected pages of a resource and draws its bar live", () => {
+    let now = 0;
+    const out = sink();
+    const p = new ProgressReporter({ stream: out.stream, live: true, now: () => now, redrawMs: 1_000_000 });
+    p.setStage("extract");
+    p.resource("items").sources.push({ pages: 10, records: 100, retries: 0, requests: 10 });
+    p.expectPages("items", 40);
+    now = 2000;
+    p.finish("other");
+    p.writeLine("x");
+    expect(out.text()).toMatch(/items {2}\[#####\.+\] {2}25% {2}ETA 6\.0 s {2}10 of 40 pages/);
   });
 });

@@ -1,5 +1,5 @@
 import type { ResourceMetrics } from "../core/resource.js";
-import { formatCount, formatDuration } from "./text-table.js";
+import { formatCount, formatDuration, plural } from "./text-table.js";
 
 /**
  * Run progress for people. On a terminal: one live line per resource (pages, records, records/s,
@@ -19,6 +19,8 @@ export interface ResourceProgress {
   seenBatches: number;
   /** When each page (batch) arrived, for the trace; the first PAGE_LOG_LIMIT pages only. */
   pageLog: { page: number; records: number; at_ms: number }[];
+  /** Pages the resource will have in all, once its paginator planned them from a total. */
+  expectedPages?: number;
 }
 
 export const PAGE_LOG_LIMIT = 500;
@@ -38,6 +40,8 @@ export interface ProgressSnapshot {
   done: boolean;
   /** Set once the resource has ended. */
   outcome?: ResourceOutcome;
+  /** Pages in all, when known: progress has an end (bar, percentage, time left). */
+  expectedPages?: number;
 }
 
 export function snapshot(p: ResourceProgress, now: number): ProgressSnapshot {
@@ -53,19 +57,50 @@ export function snapshot(p: ResourceProgress, now: number): ProgressSnapshot {
     elapsedMs,
     done: p.finishedAt !== undefined,
     ...(p.finishedAt === undefined ? {} : { outcome: p.outcome ?? "done" }),
+    ...(p.expectedPages === undefined ? {} : { expectedPages: p.expectedPages }),
   };
 }
 
-export function describeProgress(s: ProgressSnapshot, nameWidth = 0): string {
+const BAR_CELLS = 20;
+
+/** How far a resource is, when its end is known: the fraction done and the time left at its pace so far. */
+export function progressEnd(
+  s: ProgressSnapshot,
+): { fraction: number; leftMs: number | undefined } | undefined {
+  if (s.expectedPages === undefined || s.expectedPages <= 0 || s.done) return undefined;
+  const fraction = Math.min(1, s.pages / s.expectedPages);
+  const leftMs = s.pages > 0 ? (s.elapsedMs / s.pages) * Math.max(0, s.expectedPages - s.pages) : undefined;
+  return { fraction, leftMs };
+}
+
+/**
+ * One resource's progress. `live` (a terminal) leads with a bar, the percentage and the time left where
+ * the end is known; the plain lines say the same in words (`35 of 100 pages (35%), about 12 s left`).
+ */
+export function describeProgress(s: ProgressSnapshot, nameWidth = 0, live = false): string {
   const rate = s.elapsedMs > 0 ? Math.round((s.records * 1000) / s.elapsedMs) : 0;
-  const parts = [
-    s.name.padEnd(nameWidth),
-    `${formatCount(s.pages)} page${s.pages === 1 ? "" : "s"}`,
-    `${formatCount(s.records)} records`,
+  const end = progressEnd(s);
+  const percent = end === undefined ? "" : `${Math.floor(end.fraction * 100)}%`;
+  const left = end?.leftMs === undefined ? "" : formatDuration(end.leftMs);
+  const pages =
+    s.expectedPages !== undefined && !s.done
+      ? `${formatCount(s.pages)} of ${plural(s.expectedPages, "page")}`
+      : plural(s.pages, "page");
+  const parts = [s.name.padEnd(nameWidth)];
+  if (end !== undefined && live) {
+    const filled = Math.round(end.fraction * BAR_CELLS);
+    parts.push(`[${"#".repeat(filled)}${".".repeat(BAR_CELLS - filled)}] ${percent.padStart(4)}`);
+    if (left !== "") parts.push(`ETA ${left}`);
+    parts.push(pages);
+  } else if (end !== undefined)
+    parts.push(`${pages} (${percent}${left === "" ? "" : `, about ${left} left`})`);
+  else parts.push(pages);
+  parts.push(
+    plural(s.records, "record"),
     `${formatCount(rate)} rec/s`,
     `${s.retries} retr${s.retries === 1 ? "y" : "ies"}`,
     formatDuration(s.elapsedMs),
-  ];
+  );
   return `${parts.join("  ")}${s.done ? `  ${s.outcome ?? "done"}` : ""}`;
 }
 
@@ -152,6 +187,11 @@ export class ProgressReporter {
       if (!this.options.live && !this.stopped) this.plain(`extract ${name}: started`, { resource: name });
     }
     return p;
+  }
+
+  /** The pages a resource will have in all (from its paginator's plan): its progress gets an end. */
+  expectPages(name: string, pages: number): void {
+    this.resource(name).expectedPages = pages;
   }
 
   finish(name: string): void {
@@ -263,7 +303,9 @@ export class ProgressReporter {
     const columns = this.options.columns?.();
     // How a resource ended is the one word that must survive a narrow terminal: cut the numbers instead.
     const resourceLine = (s: ProgressSnapshot): string => {
-      const body = `  ${describeProgress({ ...s, done: false }, width)}`;
+      // A finished resource shows its counts, not a full bar.
+      const { expectedPages: _planned, ...counts } = s;
+      const body = `  ${describeProgress({ ...(s.done ? counts : s), done: false }, width, true)}`;
       if (!s.done) return truncateLine(body, columns);
       const label = `  ${s.outcome ?? "done"}`;
       return `${truncateLine(body, columns === undefined ? undefined : Math.max(2, columns - label.length))}${label}`;

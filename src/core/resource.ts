@@ -81,8 +81,11 @@ export interface RequestRecord {
   bytes: number;
   /** Waited before it was sent: the rate limit, a quota pause (Retry-After, RateLimit-*), a backoff. */
   waitMs: number;
-  /** For a page: its position, the records the selector found, and the paginator's decision. */
-  page?: { index: number; records: number; next: string };
+  /**
+   * For a page: its position, the records the selector found, the paginator's decision, and the pages
+   * this pagination will have in all once they are planned from a total.
+   */
+  page?: { index: number; records: number; next: string; expectedPages?: number };
   /** For an attempt that was retried: why (a status or a network error) and the wait before the next. */
   retry?: { cause: string; delayMs: number };
 }

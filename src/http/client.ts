@@ -201,6 +201,7 @@ export class RestClient {
             : inflight.length === 0
               ? `stop: last page of total ${plan.total}`
               : `planned pages go on (${inflight.length} in flight)`,
+          plan.pages === undefined ? undefined : firstIndex + plan.pages,
         ),
       );
       yield { records, response, index: firstIndex + i };
@@ -306,7 +307,8 @@ export class RestClient {
               : plan
                 ? `the remaining pages up to total ${plan.total}, ${concurrency} at a time`
                 : `${req.method} ${maskUrl(withParams(req.url, req.params))}`;
-        ctx.onPage(pageInfo(response, index, records.length, next));
+        const expected = plan?.pages === undefined ? undefined : index + 1 + plan.pages;
+        ctx.onPage(pageInfo(response, index, records.length, next, expected));
       }
       yield { records, response, index };
       if (!paginator.hasNext) {
@@ -623,7 +625,13 @@ function warnStopped(
   log.warn(`${who}pagination stopped at page ${page}: ${reason}`, { page, url: maskUrl(url) });
 }
 
-function pageInfo(response: HttpResponse, index: number, records: number, next: string): PageInfo {
+function pageInfo(
+  response: HttpResponse,
+  index: number,
+  records: number,
+  next: string,
+  expectedPages: number | undefined,
+): PageInfo {
   const exchange = response.exchange ?? {
     method: "GET",
     url: maskUrl(response.url),
@@ -633,5 +641,5 @@ function pageInfo(response: HttpResponse, index: number, records: number, next: 
     attempt: 1,
     waitMs: 0,
   };
-  return { ...exchange, index, records, next };
+  return { ...exchange, index, records, next, ...(expectedPages === undefined ? {} : { expectedPages }) };
 }

@@ -85,6 +85,8 @@ export interface PageInfo extends ResponseInfo {
   records: number;
   /** The next request (`GET <masked url>`), the planned pages fetched in parallel, or `stop: <why>`. */
   next: string;
+  /** Pages this pagination will have in all, once the paginator planned them from a total. */
+  expectedPages?: number;
 }
 
 export interface ClientOptions {

@@ -88,9 +88,13 @@ export async function runCommand(
     writeDestinationRecord(p.workingDir, { ...record, dataset_name: p.datasetName });
   };
   const requests = new RequestLog(started);
+  const rootResources = new Set(source.resources.filter((r) => r.parent === undefined).map((r) => r.name));
   const onProgress = (e: ProgressEvent) => {
     if (e.type === "request") {
       const r = requests.add(e.resource, e.request);
+      // A child reads once per parent record: one pagination's total is not the resource's.
+      const expected = r.page?.expectedPages;
+      if (expected !== undefined && rootResources.has(e.resource)) progress.expectPages(e.resource, expected);
       logger.debug(`${r.method} ${r.url} → ${r.status || "network error"}`, {
         resource: e.resource,
         attempt: r.attempt,

@@ -34,6 +34,8 @@ export interface PagePlan {
   write(request: PreparedRequest, value: number): void;
   /** Whether an empty page ends pagination before the total is reached. */
   readonly stopsOnEmptyPage: boolean;
+  /** How many pages `values` yields, when that is a sane number to count (progress bars, ETAs). */
+  readonly pages: number | undefined;
 }
 
 export abstract class BasePaginator implements Paginator {

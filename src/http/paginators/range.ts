@@ -4,6 +4,9 @@ import { jsonBodyObject, type PreparedRequest } from "../request.js";
 import type { HttpResponse } from "../types.js";
 import { BasePaginator, isFalsy, type PagePlan, toNumber } from "./paginator.js";
 
+/** Pages of a plan counted for a progress bar; a total beyond it (an API that lies) is left uncounted. */
+const COUNTABLE_PAGES = 1_000_000;
+
 export interface RangeOptions {
   /** What the paginator counts, naming its settings: `offset` → offset_param, offset_body_path, maximum_offset. */
   kind: "offset" | "page";
@@ -112,10 +115,26 @@ export abstract class RangePaginator extends BasePaginator {
     if (this.total === undefined) return undefined;
     return {
       total: this.total,
+      pages: this.countRemaining(limit, this.total),
       values: this.remainingValues(limit),
       write: (request, value) => this.writeValue(request, value),
       stopsOnEmptyPage: this.opts.stopAfterEmptyPage,
     };
+  }
+
+  /** The remaining pages `remainingValues` will yield, counted up to COUNTABLE_PAGES (beyond: unknown). */
+  private countRemaining(limit: number, total: number): number | undefined {
+    const start = this.current;
+    try {
+      let n = 0;
+      for (; n < limit && !this.totalReached(total) && !this.maximumReached(); n++) {
+        if (n >= COUNTABLE_PAGES) return undefined;
+        this.current += this.opts.step;
+      }
+      return n;
+    } finally {
+      this.current = start;
+    }
   }
 
   /**

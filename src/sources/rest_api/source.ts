@@ -279,7 +279,12 @@ function endpointResource(
                 durationMs: p.durationMs,
                 bytes: p.size,
                 waitMs: p.waitMs,
-                page: { index: p.index, records: p.records, next: p.next },
+                page: {
+                  index: p.index,
+                  records: p.records,
+                  next: p.next,
+                  ...(p.expectedPages === undefined ? {} : { expectedPages: p.expectedPages }),
+                },
               }),
           }),
     };
