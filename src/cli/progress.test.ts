@@ -162,7 +162,9 @@ describe("progress with an end", () => {
 
   it("keeps counters only where the total is unknown, and once the resource is done", () => {
     expect(progressEnd(base)).toBeUndefined();
-    expect(describeProgress(base, 0, true)).toBe("items  25 pages  2,500 records  500 rec/s  0 retries  5.0 s");
+    expect(describeProgress(base, 0, true)).toBe(
+      "items  25 pages  2,500 records  500 rec/s  0 retries  5.0 s",
+    );
     const done = { ...base, done: true, outcome: "done" as const, expectedPages: 25, pages: 25 };
     expect(describeProgress(done)).toBe("items  25 pages  2,500 records  500 rec/s  0 retries  5.0 s  done");
     expect(describeProgress({ ...base, pages: 1, records: 1 })).toMatch(/^items {2}1 page {2}1 record {2}/);

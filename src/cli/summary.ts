@@ -2,8 +2,17 @@ import type { LoadInfo } from "../pipeline/index.js";
 import type { ProgressSnapshot } from "./progress.js";
 import { formatCount, formatDuration, plural, textTable } from "./text-table.js";
 
-/** The end-of-run summary on stdout: rows per table, load id, duration, where the data is, what next. */
-export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tracePath: string): string {
+/**
+ * The end-of-run summary on stdout: rows per table, load id, duration, where the data is, what next.
+ * `command` is how the user reaches this pipeline again (`npx sluice`, plus `--pipelines-dir` when the
+ * run was given one), so the next steps run as printed.
+ */
+export function formatSummary(
+  info: LoadInfo,
+  resources: ProgressSnapshot[],
+  tracePath: string,
+  command: (args: string) => string = (args) => `npx sluice ${args}`,
+): string {
   const records = Object.values(info.records).reduce((n, r) => n + r, 0);
   const retries = resources.reduce((n, r) => n + r.retries, 0);
   const requests = resources.reduce((n, r) => n + r.requests, 0);
@@ -12,9 +21,9 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
   const empty = emptyResources(info);
   const lines = [
     "",
-    `Loaded ${formatCount(records)} records from ${resourceCount} resource${resourceCount === 1 ? "" : "s"} into ${tables.length} table${tables.length === 1 ? "" : "s"} in ${formatDuration(info.timings.totalMs)}` +
+    `Loaded ${plural(records, "record")} from ${plural(resourceCount, "resource")} into ${plural(tables.length, "table")} in ${formatDuration(info.timings.totalMs)}` +
       (requests > 0
-        ? ` (${formatCount(requests)} requests, ${retries} retr${retries === 1 ? "y" : "ies"})`
+        ? ` (${plural(requests, "request")}, ${retries} retr${retries === 1 ? "y" : "ies"})`
         : ""),
     "",
     tables.length > 0 ? textTable(["table", "rows"], tables) : "(no rows: nothing new to load)",
@@ -26,7 +35,7 @@ export function formatSummary(info: LoadInfo, resources: ProgressSnapshot[], tra
     `stages:   extract ${formatDuration(info.timings.extractMs)}, normalize ${formatDuration(info.timings.normalizeMs)}, load ${formatDuration(info.timings.loadMs)}`,
     `data:     ${info.destination.name} ${info.destination.location}`,
     `trace:    ${tracePath}`,
-    `next:     sluice pipeline ${info.pipelineName} info${tables[0] ? ` | sluice pipeline ${info.pipelineName} show ${tables[0][0]}` : ""}`,
+    `next:     ${command(`pipeline ${info.pipelineName} info`)}${tables[0] ? ` | ${command(`pipeline ${info.pipelineName} show ${tables[0][0]}`)}` : ""}`,
     "",
   ];
   return lines.join("\n");

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CREDENTIALS, type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
@@ -232,10 +232,49 @@ describe("sluice command", () => {
       expect(r.stdout).toMatch(/analytics_data\s+1000/);
       expect(r.stdout).toContain(join(REPO, "demo.duckdb"));
       expect(r.stdout).toMatch(/^100001\s+/m);
-      expect(r.stdout).toMatch(/Demo finished in [\d.]+ s: \d+ requests, [1-9]\d* answered 429 and retried/);
+      // The demo's last lines count requests as the summary does, and say what runs next, as printed.
+      const summarized = /Loaded .* \((\d+) requests, \d+ retr/.exec(r.stdout)?.[1];
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `Demo finished in [\\d.]+ s: ${summarized} requests for data \\([1-9]\\d* answered 429 and retried\\) and 1 token request\\.`,
+        ),
+      );
+      expect(r.stdout).toMatch(
+        /^next: +npx sluice pipeline demo info \| npx sluice pipeline demo show analytics_data$/m,
+      );
+      expect(r.stdout).toContain("npm run demo -- --example businesses");
       expect(r.stderr).toMatch(/429: retry 1\/3/);
       expect(seconds).toBeLessThan(60);
     } finally {
+      dir.remove();
+    }
+  }, 150_000);
+
+  it("npm run demo -- --example <name> runs that example against the demo API in one command", async () => {
+    const dir = tempDir("demo-example");
+    try {
+      const { spawnSync } = await import("node:child_process");
+      const r = spawnSync("npm", ["run", "--silent", "demo", "--", "--example", "items"], {
+        cwd: REPO,
+        env: { ...process.env, SLUICE_PIPELINES_DIR: dir.dir, CI: "true" },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Loaded \d+ records? from 1 resource/);
+      expect(r.stdout).toMatch(/npx sluice pipeline items show /);
+      const wrong = spawnSync("npm", ["run", "--silent", "demo", "--", "--example", "nope"], {
+        cwd: REPO,
+        env: { ...process.env, CI: "true" },
+        encoding: "utf8",
+      });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toMatch(
+        /No example "nope": choose one of analytics, businesses, events, items, resources/,
+      );
+    } finally {
+      // npm runs the script in the repo: the example's DuckDB file lands there (git ignores *.duckdb).
+      rmSync(join(REPO, "items.duckdb"), { force: true });
       dir.remove();
     }
   }, 150_000);

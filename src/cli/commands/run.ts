@@ -213,7 +213,11 @@ export async function runCommand(
   io.stdout.write(
     globals.logFormat === "json"
       ? formatSummaryJson(info, progress.snapshots(), tracePath)
-      : formatSummary(info, progress.snapshots(), tracePath),
+      : formatSummary(info, progress.snapshots(), tracePath, (args) =>
+          flags.pipelinesDir === undefined
+            ? `npx sluice ${args}`
+            : `npx sluice ${args} --pipelines-dir ${shellWord(flags.pipelinesDir)}`,
+        ),
   );
   return EXIT.ok;
 }
@@ -249,4 +253,9 @@ function errorTrace(err: unknown): { message: string; hint?: string } {
   const hint =
     err !== null && typeof err === "object" && "hint" in err ? (err as { hint?: unknown }).hint : undefined;
   return typeof hint === "string" ? { message, hint } : { message };
+}
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(s: string): string {
+  return /^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
