@@ -44,7 +44,17 @@ describe("sluice init", () => {
     writeFileSync(join(dir, ".sluice/secrets.toml"), 'api_key = "mine"\n');
     initCommand("b", {}, ioIn(dir));
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(
-      "node_modules/\n# sluice secrets: never commit\n.sluice/secrets.toml\n",
+      [
+        "node_modules/",
+        "# sluice secrets: never commit",
+        ".sluice/secrets.toml",
+        "# sluice's DuckDB files",
+        "*.duckdb",
+        "*.duckdb.wal",
+        "# sluice's filesystem destination (default bucket)",
+        "/lake/",
+        "",
+      ].join("\n"),
     );
     expect(readFileSync(join(dir, ".sluice/secrets.toml"), "utf8")).toBe('api_key = "mine"\n');
     expect(() => initCommand("a", {}, ioIn(dir))).toThrow(/already exists/);

@@ -14,7 +14,16 @@ export interface InitOptions {
   force?: boolean;
 }
 
-const SECRETS_IGNORE = ".sluice/secrets.toml";
+/**
+ * What sluice writes in a working tree, kept out of git: the secrets above all, then DuckDB files (and
+ * their write-ahead logs) and the filesystem destination's default `./lake` bucket.
+ */
+const IGNORED: readonly { line: string; why: string }[] = [
+  { line: ".sluice/secrets.toml", why: "sluice secrets: never commit" },
+  { line: "*.duckdb", why: "sluice's DuckDB files" },
+  { line: "*.duckdb.wal", why: "" },
+  { line: "/lake/", why: "sluice's filesystem destination (default bucket)" },
+];
 
 export function initCommand(nameArg: string | undefined, options: InitOptions, io: CliIO): number {
   const name = nameArg ?? "my_api";
@@ -44,10 +53,16 @@ export function initCommand(nameArg: string | undefined, options: InitOptions, i
 
   const gitignore = join(io.cwd, ".gitignore");
   const current = existsSync(gitignore) ? readFileSync(gitignore, "utf8") : "";
-  if (!current.split(/\r?\n/).some((l) => l.trim() === SECRETS_IGNORE || l.trim() === ".sluice/")) {
+  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  // `.sluice/` already covers the secrets file.
+  const missing = IGNORED.filter(
+    ({ line }) => !present.has(line) && !(line.startsWith(".sluice/") && present.has(".sluice/")),
+  );
+  if (missing.length > 0) {
     const sep = current === "" || current.endsWith("\n") ? "" : "\n";
-    writeFileSync(gitignore, `${current}${sep}# sluice secrets: never commit\n${SECRETS_IGNORE}\n`);
-    created.push(".gitignore (added .sluice/secrets.toml)");
+    const added = missing.map(({ line, why }) => (why === "" ? `${line}\n` : `# ${why}\n${line}\n`)).join("");
+    writeFileSync(gitignore, `${current}${sep}${added}`);
+    created.push(`.gitignore (added ${missing.map((m) => m.line).join(", ")})`);
   }
 
   const file = relative(io.cwd, configPath);
@@ -58,8 +73,9 @@ export function initCommand(nameArg: string | undefined, options: InitOptions, i
       "Next steps:",
       "  1. Edit the config: base URL, auth, resources (docs/config-reference.md).",
       "  2. Put real secrets in .sluice/secrets.toml or the environment (API_KEY).",
-      `  3. sluice validate ${file}`,
-      `  4. sluice run ${file}`,
+      `  3. npx sluice validate ${file}`,
+      `  4. npx sluice preview ${file}     (the first pages, rows and schema; nothing written)`,
+      `  5. npx sluice run ${file}`,
       "",
       "To try it first against the bundled demo API: `npm run demo -- --serve` in another terminal.",
       "",
