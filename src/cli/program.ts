@@ -1,6 +1,7 @@
 import { Argument, Command, Option } from "commander";
 import { readGlobalOptions } from "./global-options.js";
 import type { CliIO } from "./io.js";
+import { UsageError } from "./report-error.js";
 
 // Commands are imported when they run: `--help`, `init` and `validate` never load DuckDB or the pipeline.
 
@@ -151,10 +152,12 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
 
   program
     .command("pipeline")
-    .description("Inspect or change a pipeline: info, show, trace, drop, packages.")
-    .argument("<name>", "pipeline name")
+    .description(
+      "Inspect or change a pipeline: info, show, trace, drop, packages; `pipeline list` lists them.",
+    )
+    .argument("<name>", "pipeline name, or `list` to list the pipelines")
     .addArgument(
-      new Argument("<action>", "what to do").choices(["info", "show", "trace", "drop", "packages"]),
+      new Argument("[action]", "what to do").choices(["info", "show", "trace", "drop", "packages"]),
     )
     .argument(
       "[targets...]",
@@ -168,6 +171,7 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
     .option("--credentials <url>", "postgres pipelines: the connection URL (else the environment)")
     .option("--json", "machine-readable output")
     .option("--all-failed", "packages drop: every failed package")
+    .option("--yes", "drop: do not ask for confirmation on a terminal")
     .option(
       "--requests",
       "trace: the requests of the last run (first and last 300 per resource, every failed or retried one)",
@@ -180,6 +184,8 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
     .addHelpText(
       "after",
       `
+  list                 (as the name) every pipeline in the pipelines dir: last run, rows, destination
+
 Actions:
   info                 last loads, tables with row counts, destination, state
   show [table]         a table's columns and first rows (without a table: the list of tables)
@@ -208,11 +214,21 @@ Examples:
     .action(
       async (
         name: string,
-        action: string,
+        action: string | undefined,
         targets: string[],
         opts: Record<string, unknown>,
         cmd: Command,
       ) => {
+        if (name === "list" && action === undefined) {
+          const { pipelineList } = await import("./commands/pipeline-list.js");
+          setCode(pipelineList(opts, io));
+          return;
+        }
+        if (action === undefined)
+          throw new UsageError(
+            `Say what to do with pipeline "${name}"`,
+            `sluice pipeline ${name} info|show|trace|drop|packages, or \`sluice pipeline list\``,
+          );
         const { pipelineCommand } = await import("./commands/pipeline.js");
         setCode(await pipelineCommand(name, action, targets, opts, globals(cmd), io));
       },

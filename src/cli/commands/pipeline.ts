@@ -18,6 +18,7 @@ export interface PipelineFlags {
   requests?: boolean;
   resource?: string;
   status?: string;
+  yes?: boolean;
 }
 
 /** `sluice pipeline <name> info|show|trace|drop|packages`. */
@@ -52,6 +53,7 @@ export async function pipelineCommand(
     }
     const lines = [
       `Last run of ${name}: ${trace.status} at ${trace.finished_at} after ${formatDuration(trace.duration_ms)}`,
+      `working dir: ${p.workingDir}`,
       `config:      ${trace.config}`,
       `destination: ${trace.destination} ${trace.location ?? ""}`,
       `load ids:    ${trace.load_ids.join(", ") || "(none)"}`,
@@ -113,6 +115,20 @@ export async function pipelineCommand(
         `Pipeline "${name}" has no resource ${unknown.join(", ")}`,
         `its resources: ${[...known].join(", ") || "(none loaded yet)"}`,
       );
+    const doomed = Object.values(schema?.tables ?? {})
+      .filter((t) => targets.includes(t.resource))
+      .map((t) => t.name);
+    if (flags.yes !== true && io.confirm !== undefined) {
+      const what =
+        doomed.length > 0 ? `table${doomed.length === 1 ? "" : "s"} ${doomed.join(", ")}` : "no table";
+      const sure = await io.confirm(
+        `Drop ${what} and the state of ${targets.join(", ")} from ${p.destination.name} ${p.destinationLocation} (dataset ${p.datasetName})?`,
+      );
+      if (!sure) {
+        out("Nothing dropped.\n");
+        return EXIT.failure;
+      }
+    }
     const { tables, packages } = await p.drop({ resources: targets });
     out(
       `Dropped ${tables.length === 0 ? "no table" : `${tables.length} table${tables.length === 1 ? "" : "s"} (${tables.join(", ")})`} and the state of ${targets.join(", ")}.\n`,
@@ -199,7 +215,10 @@ export async function pipelineCommand(
     }
     const count = (await client.rowCounts([table.name]))[table.name] ?? 0;
     out(
-      `${table.name}: ${formatCount(count)} rows, ${disposition(table)}${table.parent ? `, child of ${table.parent}` : ""}\n\n`,
+      `${table.name}: ${formatCount(count)} rows, ${disposition(table)}${table.parent ? `, child of ${table.parent}` : ""}\n`,
+    );
+    out(
+      `in ${p.destination.name} ${p.destinationLocation} (pipeline ${name}, working dir ${p.workingDir})\n\n`,
     );
     out(`${columnsTable(table)}\n\n`);
     out(`${rowsTable(table, rows)}\n`);
