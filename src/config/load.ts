@@ -51,7 +51,14 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
     const { value, positions, errors } = parseYamlWithPositions(text);
     if (errors.length > 0)
       throw new ConfigError(
-        errors.map((e) => ({ path: "", message: e.message, file: path, line: e.line, column: e.column })),
+        errors.map((e) => ({
+          path: "",
+          message: e.message,
+          file: path,
+          line: e.line,
+          column: e.column,
+          ...(e.hint === undefined ? {} : { hint: e.hint }),
+        })),
         `Cannot parse YAML in ${path}`,
       );
     return { kind: "config", config: value, file: path, positions };

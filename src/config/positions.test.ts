@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatIssue } from "../core/errors.js";
 import { formatPath, jsonPositions, parseYamlWithPositions, tomlPositions } from "./positions.js";
 
 describe("formatPath", () => {
@@ -83,5 +84,33 @@ describe("tomlPositions", () => {
     });
     expect(p.get("resources[1]")).toEqual({ line: 9, column: 1 });
     expect(p.get("resources[1].list[1].x")).toMatchObject({ line: 14, column: 9 });
+  });
+});
+
+describe("YAML syntax errors", () => {
+  it("point at the offending key's column, with the fix", () => {
+    const indent = parseYamlWithPositions(
+      "client:\n  base_url: https://x\nresources:\n  - name: a\n    endpoint:\n      path: /a\n     paginator: single_page\n",
+    );
+    expect(indent.errors[0]).toMatchObject({
+      line: 7,
+      column: 6,
+      hint: expect.stringMatching(/indent "paginator" exactly as far as the keys beside it \(now 5 spaces\)/),
+    });
+    const dup = parseYamlWithPositions("client:\n  base_url: https://x\n  base_url: https://y\n");
+    expect(dup.errors[0]).toMatchObject({
+      line: 3,
+      column: 3,
+      hint: expect.stringMatching(/second "base_url"/),
+    });
+    const open = parseYamlWithPositions("resources:\n  - endpoint: {path: /a\n");
+    expect(open.errors[0]?.hint).toBe("close the { opened at line 2, column 15 with }");
+  });
+
+  it("print without a `<root>` path: the position says where", () => {
+    expect(
+      formatIssue({ path: "", message: "Map keys must be unique", file: "a.yaml", line: 3, column: 3 }),
+    ).toBe("  - a.yaml:3:3 Map keys must be unique");
+    expect(formatIssue({ path: "", message: "client is required" })).toBe("  - <root>: client is required");
   });
 });

@@ -167,14 +167,18 @@ export function jsonPositions(text: string): SourcePositions {
 export function parseYamlWithPositions(text: string): {
   value: unknown;
   positions: SourcePositions;
-  errors: { message: string; line: number; column: number }[];
+  errors: { message: string; line: number; column: number; hint?: string }[];
 } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const errors = doc.errors.map((e) => {
-    const at = lineCounter.linePos(e.pos[0]);
+    // An error found in a line's indentation is about the key that follows it: point at that key.
+    let offset = e.pos[0];
+    while (offset < text.length && (text[offset] === " " || text[offset] === "\t")) offset++;
+    const at = lineCounter.linePos(offset);
     const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    return { message, line: at.line, column: at.col };
+    const hint = unclosedFlow(message, text, offset, lineCounter) ?? yamlHint(e.code, text, offset);
+    return { message, line: at.line, column: at.col, ...(hint === undefined ? {} : { hint }) };
   });
   const positions: SourcePositions = new Map();
   const at = (offset: number) => {
@@ -336,4 +340,38 @@ export function tomlPositions(text: string): SourcePositions {
     while (i < n && text[i] !== "\n") i++;
   }
   return positions;
+}
+
+/** What to do about a YAML syntax error, for the ones a hand-written config meets. */
+function yamlHint(code: string, text: string, offset: number): string | undefined {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const key = /^[^\s:#]+/.exec(text.slice(offset))?.[0];
+  switch (code) {
+    case "BAD_INDENT":
+      return `indent ${key === undefined ? "this line" : `"${key}"`} exactly as far as the keys beside it (now ${offset - lineStart} spaces)`;
+    case "TAB_AS_INDENT":
+      return "indent with spaces: YAML does not allow tabs";
+    case "DUPLICATE_KEY":
+      return `remove or rename the second ${key === undefined ? "key" : `"${key}"`}: a key appears once per mapping`;
+    case "MISSING_CHAR":
+      return "close the { or [ opened before (flow maps end with }, flow lists with ])";
+    case "MULTILINE_IMPLICIT_KEY":
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return "a key needs a colon and a space after it (`key: value`); quote values that contain `: `";
+    case "UNEXPECTED_TOKEN":
+      return "quote the value if it contains characters YAML reads as syntax (: # { } [ ] , & * ! | > ' \" % @)";
+    default:
+      return undefined;
+  }
+}
+
+/** A `{` or `[` never closed: yaml reports it where the file ends; the fix is where it was opened. */
+function unclosedFlow(message: string, text: string, offset: number, lines: LineCounter): string | undefined {
+  const close = /end with an? ([}\]])/.exec(message)?.[1];
+  if (close === undefined) return undefined;
+  const open = close === "}" ? "{" : "[";
+  const at = text.lastIndexOf(open, offset - 1);
+  if (at < 0) return `close the flow collection with ${close}`;
+  const { line, col } = lines.linePos(at);
+  return `close the ${open} opened at line ${line}, column ${col} with ${close}`;
 }

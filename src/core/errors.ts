@@ -46,7 +46,9 @@ export function formatIssue(issue: ConfigIssue): string {
     ? `${issue.file}${issue.line !== undefined ? `:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ""}` : ""} `
     : "";
   const hint = issue.hint ? ` (${issue.hint})` : "";
-  return `  - ${where}${issue.path || "<root>"}: ${issue.message}${hint}`;
+  // A syntax error has a position and no config path: the position says where.
+  const path = issue.path || (issue.line === undefined ? "<root>" : "");
+  return `  - ${where}${path === "" ? "" : `${path}: `}${issue.message}${hint}`;
 }
 
 /** A secret the config refers to could not be found in any place sluice looks. */
