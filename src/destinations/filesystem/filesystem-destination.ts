@@ -14,6 +14,7 @@ import type {
   LoadRecord,
 } from "../types.js";
 import { listDir, listSubdirs, removeWhere, TEMP_SUFFIX, writeFileAtomic } from "./filesystem-files.js";
+import { mergeTables } from "./filesystem-merge.js";
 import { ParquetColumns } from "./filesystem-parquet.js";
 import {
   bucketPath,
@@ -43,10 +44,13 @@ export interface FilesystemDestinationOptions {
 export const FILESYSTEM_CAPABILITIES: DestinationCapabilities = {
   // Names become directory names: stay well inside the common 255-byte file name limit.
   maxIdentifierLength: 120,
-  // Rewriting files to merge is not implemented; merge is refused before extraction, never appended.
-  mergeStrategies: [],
+  // Merged by the embedded DuckDB (filesystem-merge.ts), with the DuckDB destination's own statements.
+  mergeStrategies: ["delete-insert", "upsert", "scd2"],
   transactional: false,
 };
+
+/** A merge's scratch DuckDB lives in `<dataset>/.merge-<load id>` while it runs. */
+const MERGE_SCRATCH = ".merge-";
 
 /** The load marker: written last, so its presence is what makes a load committed. */
 interface LoadMarker extends LoadRecord {
@@ -54,6 +58,11 @@ interface LoadMarker extends LoadRecord {
   state_version: number;
   /** Data files this load wrote, per table, with their row counts. */
   files: Record<string, Array<{ file: string; rows: number }>>;
+  /**
+   * Tables this load wrote whole (replace, merge): their files of earlier loads are not theirs any more.
+   * Those files are removed after the marker is written, so a crash in between leaves only garbage.
+   */
+  rewrote?: string[];
 }
 
 export function filesystemDestination(options: FilesystemDestinationOptions): Destination {
@@ -121,27 +130,31 @@ class FilesystemClient implements DestinationClient {
   }
 
   async commitPackage(pkg: LoadPackage): Promise<void> {
-    const merged = Object.values(pkg.schema.tables).filter(
-      (t) => t.write_disposition === "merge" && pkg.tables.some((p) => p.table === t.name),
-    );
-    if (merged.length > 0) {
-      throw new SluiceError(
-        `The filesystem destination cannot merge: table "${merged[0]?.name}" has write_disposition merge`,
-        {
-          code: "DESTINATION_UNSUPPORTED",
-          hint: "Use write_disposition append or replace for the filesystem destination, or load into duckdb/postgres to merge.",
-        },
-      );
+    const done = await this.readMarker(`${segment(pkg.loadId)}.json`);
+    if (done !== null) {
+      await this.removeSuperseded(done);
+      return;
     }
-    if (await this.isLoaded(pkg.loadId)) return;
     const prefix = `${segment(pkg.loadId)}.`;
     // A crash during an earlier attempt may have left some of this load's files: start from a clean slate.
+    // Files no committed load holds (one written whole superseded them, and a crash came before their
+    // removal) go too: one run writes at a time, so nothing else can still be using them.
     for (const table of await listSubdirs(this.root)) {
-      await removeWhere(join(this.root, table), (f) => f.startsWith(prefix) || f.endsWith(TEMP_SUFFIX));
+      if (table.startsWith(MERGE_SCRATCH)) {
+        await rm(join(this.root, table), { recursive: true, force: true });
+        continue;
+      }
+      const kept = new Set((await this.committedFiles(table)).map((f) => f.file));
+      await removeWhere(
+        join(this.root, table),
+        (f) => f.startsWith(prefix) || f.endsWith(TEMP_SUFFIX) || (DATA_EXTENSIONS.test(f) && !kept.has(f)),
+      );
     }
 
+    const merging = new Set(rootsOf(pkg, "merge").flatMap((r) => [r, ...descendants(pkg.schema, r)]));
     const files: LoadMarker["files"] = {};
     for (const t of pkg.tables) {
+      if (merging.has(t.table)) continue;
       const schema = pkg.schema.tables[t.table];
       if (schema === undefined)
         throw new SluiceError(`Load package names table "${t.table}" that its schema does not define`, {
@@ -155,11 +168,32 @@ class FilesystemClient implements DestinationClient {
       }
     }
 
-    for (const root of replacedRoots(pkg)) {
-      for (const table of [root, ...descendants(pkg.schema, root)]) {
-        await removeWhere(this.dir(table), (f) => !f.startsWith(prefix) && DATA_EXTENSIONS.test(f));
+    if (merging.size > 0) {
+      try {
+        Object.assign(
+          files,
+          await mergeTables({
+            pkg,
+            tables: [...merging],
+            currentFiles: async (table) =>
+              (await this.committedFiles(table)).map((f) => ({
+                path: join(this.dir(table), f.file),
+                rows: f.rows,
+              })),
+            tableDir: (table) => this.dir(table),
+            workDir: join(this.root, `${MERGE_SCRATCH}${segment(pkg.loadId)}`),
+            format: this.format,
+            ctx: this.ctx,
+          }),
+        );
+      } catch (err) {
+        throw this.writeError(err, pkg, [...merging][0] ?? "");
       }
     }
+    const rewrote = [
+      ...rootsOf(pkg, "replace").flatMap((r) => [r, ...descendants(pkg.schema, r)]),
+      ...[...merging].filter((t) => files[t] !== undefined),
+    ];
 
     await writeFileAtomic(
       join(this.root, STATE_DIR, `${segment(pkg.loadId)}.json`),
@@ -178,8 +212,17 @@ class FilesystemClient implements DestinationClient {
       pipeline_name: pkg.state.pipeline_name,
       state_version: pkg.state.version,
       files,
+      ...(rewrote.length > 0 ? { rewrote } : {}),
     };
     await writeFileAtomic(this.markerPath(pkg.loadId), JSON.stringify(marker));
+    await this.removeSuperseded(marker);
+  }
+
+  /** Removes the earlier files of the tables a committed load wrote whole. */
+  private async removeSuperseded(marker: LoadMarker): Promise<void> {
+    const prefix = `${segment(marker.load_id)}.`;
+    for (const table of marker.rewrote ?? [])
+      await removeWhere(this.dir(table), (f) => !f.startsWith(prefix) && DATA_EXTENSIONS.test(f));
   }
 
   /** A failed file write as sluice's own error: the table, the folder, and whether a retry may help. */
@@ -290,11 +333,15 @@ class FilesystemClient implements DestinationClient {
       }));
   }
 
-  /** Data files of committed loads, oldest load first, with their row counts from the markers. */
+  /**
+   * Data files of committed loads, oldest load first, with their row counts from the markers: from the
+   * last load that wrote the table whole (replace, merge) on.
+   */
   private async committedFiles(table: string): Promise<Array<{ file: string; rows: number }>> {
     const present = new Set(await listDir(this.dir(table)));
-    const out: Array<{ file: string; rows: number }> = [];
+    let out: Array<{ file: string; rows: number }> = [];
     for (const m of await this.markers()) {
+      if (m.rewrote?.includes(table)) out = [];
       for (const f of m.files[table] ?? []) if (present.has(f.file)) out.push(f);
     }
     return out;
@@ -318,13 +365,14 @@ class FilesystemClient implements DestinationClient {
   async close(): Promise<void> {}
 }
 
-function replacedRoots(pkg: LoadPackage): string[] {
+/** Root tables of the package with that write disposition. */
+function rootsOf(pkg: LoadPackage, disposition: "replace" | "merge"): string[] {
   const roots = new Set<string>();
   for (const t of pkg.tables) {
     let table = pkg.schema.tables[t.table];
     while (table?.parent !== undefined && pkg.schema.tables[table.parent] !== undefined)
       table = pkg.schema.tables[table.parent];
-    if (table !== undefined && table.write_disposition === "replace") roots.add(table.name);
+    if (table !== undefined && table.write_disposition === disposition) roots.add(table.name);
   }
   return [...roots];
 }

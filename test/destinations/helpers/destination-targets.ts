@@ -47,7 +47,7 @@ export const CONFORMANCE_TARGETS: DestinationTarget[] = [
   {
     name: "filesystem",
     label: "filesystem",
-    merge: false,
+    merge: true,
     transactional: false,
     options: (dir) => ({
       destination: "filesystem",
@@ -57,7 +57,7 @@ export const CONFORMANCE_TARGETS: DestinationTarget[] = [
   {
     name: "filesystem",
     label: "filesystem (jsonl)",
-    merge: false,
+    merge: true,
     transactional: false,
     // The shared keys `--bucket-url` and `--file-format` fill, and a file:// URL.
     options: (dir) => ({
