@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
 import { demoEnv } from "../../src/demo/demo-env.js";
-import { REPO, runCli, tempDir } from "../support/demo-cli.js";
+import { REPO, runCli, runCliIn, tempDir } from "../support/demo-cli.js";
 import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
 
@@ -22,11 +22,7 @@ describe("sluice run --destination", () => {
     scratch?.remove();
   });
 
-  const cli = (args: string[]) =>
-    runCli(args, {
-      cwd: scratch.dir,
-      env: { ...demoEnv(api.url), SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
-    });
+  const cli = (args: string[]) => runCliIn(scratch.dir, args, { ...demoEnv(api.url) });
 
   it("loads into PostgreSQL with --credentials, without printing the password, and inspects it", async () => {
     const url = testPgUrl();

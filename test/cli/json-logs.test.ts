@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../support/demo-cli.js";
+import { runCliIn, tempDir } from "../support/demo-cli.js";
 import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
 
 const TOKEN = "tok-json-logs-9f3e1c7a5b";
@@ -52,11 +52,7 @@ describe("sluice run --log-format json", () => {
     scratch?.remove();
   });
 
-  const cli = (args: string[], token = TOKEN) =>
-    runCli(args, {
-      cwd: scratch.dir,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true", API_TOKEN: token },
-    });
+  const cli = (args: string[], token = TOKEN) => runCliIn(scratch.dir, args, { API_TOKEN: token });
 
   const parseLines = (text: string): Record<string, unknown>[] =>
     text

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
-import { type CliResult, runCli, tempDir } from "../support/demo-cli.js";
+import { type CliResult, runCliIn, tempDir } from "../support/demo-cli.js";
 import { startHttpServer, type TestServer } from "../support/http-server.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
 
@@ -49,11 +49,7 @@ describe("sluice pipeline <name> packages", () => {
     scratch?.remove();
   });
 
-  const cli = (args: string[]) =>
-    runCli(args, {
-      cwd: scratch.dir,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
-    });
+  const cli = (args: string[]) => runCliIn(scratch.dir, args);
 
   const duck = async (sql: string): Promise<Record<string, unknown>[]> => {
     const conn = await DuckdbConnection.open(join(scratch.dir, "shop.duckdb"));

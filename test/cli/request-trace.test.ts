@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../support/demo-cli.js";
+import { runCliIn, tempDir } from "../support/demo-cli.js";
 import { sendJson, startHttpServer, type TestServer } from "../support/http-server.js";
 
 const TOKEN = "tok-request-trace-51c9e0";
@@ -52,11 +52,7 @@ describe("requests in the trace", () => {
     scratch?.remove();
   });
 
-  const cli = (args: string[]) =>
-    runCli(args, {
-      cwd: scratch.dir,
-      env: { SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true", API_TOKEN: TOKEN },
-    });
+  const cli = (args: string[]) => runCliIn(scratch.dir, args, { API_TOKEN: TOKEN });
 
   it("keeps each page request with its records and the paginator's decision, the retried one included", async () => {
     const run = await cli(["run", "api.json", "--log-level", "debug"]);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CREDENTIALS, type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
 import { demoEnv } from "../../src/demo/demo-env.js";
-import { type CliResult, REPO, runCli, tempDir } from "../support/demo-cli.js";
+import { type CliResult, REPO, runCli, runCliIn, tempDir } from "../support/demo-cli.js";
 import { describeDataset, type LoadedTable, queryDuckdb } from "../support/demo-duckdb.js";
 
 /**
@@ -190,11 +190,7 @@ describe("examples on every destination: the filesystem too", () => {
     scratch?.remove();
   });
 
-  const cli = (args: string[]) =>
-    runCli(args, {
-      cwd: scratch.dir,
-      env: { ...demoEnv(api.url), SLUICE_PIPELINES_DIR: join(scratch.dir, "pipelines"), CI: "true" },
-    });
+  const cli = (args: string[]) => runCliIn(scratch.dir, args, { ...demoEnv(api.url) });
   const rowCounts = async (pipeline: string): Promise<Record<string, number>> => {
     const info = await cli(["pipeline", pipeline, "info", "--json"]);
     expect(info.code, info.stderr).toBe(0);

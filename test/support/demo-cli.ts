@@ -60,3 +60,11 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `sluice-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** `sluice …` in a scratch dir with its own pipelines dir, as CI runs it (`env` adds secrets and the like). */
+export function runCliIn(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, {
+    cwd: dir,
+    env: { SLUICE_PIPELINES_DIR: join(dir, "pipelines"), CI: "true", ...env },
+  });
+}
