@@ -58,7 +58,7 @@ describe("the recorded destination", () => {
     return JSON.parse(r.stdout) as { destination: string; location: string; tables: Record<string, number> };
   };
 
-  it("a run refused before it starts (filesystem + merge) leaves the last real run's destination recorded", async () => {
+  it("a run refused before it starts (a file format filesystem does not write) leaves the last real run's destination recorded", async () => {
     const ok = await cli(["run", config, "--pipeline", "refused"]);
     expect(ok.code, ok.stderr).toBe(0);
     const refused = await cli([
@@ -70,9 +70,11 @@ describe("the recorded destination", () => {
       "filesystem",
       "--bucket-url",
       join(scratch.dir, "lake"),
+      "--file-format",
+      "xml",
     ]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("not supported by destination filesystem");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/xml/);
     const info = await infoJson("refused");
     expect(info.destination).toBe("duckdb");
     expect(info.location).toContain(join(scratch.dir, "refused.duckdb"));

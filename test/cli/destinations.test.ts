@@ -52,9 +52,8 @@ describe("sluice run --destination", () => {
     expect(info.stdout).toMatch(/resource_name\s+resource_name\s+merge \(delete-insert\)\s+9/);
   }, 90_000);
 
-  it("refuses merge on the filesystem destination before any request, naming the fix", async () => {
-    const before = api.stats.requests;
-    const r = await cli([
+  it("merges on the filesystem destination: a rerun of a merge config keeps one row per key", async () => {
+    const args = [
       "run",
       ITEMS,
       "--pipeline",
@@ -63,11 +62,21 @@ describe("sluice run --destination", () => {
       "filesystem",
       "--bucket-url",
       join(scratch.dir, "lake"),
-    ]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('merge strategy "delete-insert" is not supported by destination filesystem');
-    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^hint: /);
-    expect(api.stats.requests).toBe(before);
+    ];
+    for (let i = 0; i < 2; i++) {
+      const r = await cli(args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const info = await cli(["pipeline", "fs_items", "info", "--json"]);
+    const tables = (JSON.parse(info.stdout) as { tables: Record<string, number> }).tables;
+    const once = await cli(["run", ITEMS, "--pipeline", "dd_once"]);
+    expect(once.code, once.stderr).toBe(0);
+    const expected = (
+      JSON.parse((await cli(["pipeline", "dd_once", "info", "--json"])).stdout) as {
+        tables: Record<string, number>;
+      }
+    ).tables;
+    expect(tables).toEqual(expected);
   }, 60_000);
 
   it("writes DuckDB where --destination duckdb:///path says, and rejects unknown destinations with exit 2", async () => {

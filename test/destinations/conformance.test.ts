@@ -14,7 +14,7 @@ import { CONFORMANCE_TARGETS } from "./helpers/destination-targets.js";
 
 /**
  * One suite, every destination: the same sources through the public `pipeline(...)`, read back through
- * each destination's own client. What differs is declared (filesystem cannot merge and must say so).
+ * each destination's own client. What differs is declared (transactional or not).
  */
 describe.each(CONFORMANCE_TARGETS)("conformance: $label", (target) => {
   let dir: string;
