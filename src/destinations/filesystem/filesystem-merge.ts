@@ -115,6 +115,7 @@ async function writeOut(
   const conn = await DuckdbConnection.open(dbFile);
   const written: Record<string, Array<{ file: string; rows: number }>> = {};
   try {
+    await conn.run("SET TimeZone = 'UTC'");
     for (const table of input.tables) {
       const relation = `${quoteIdent(MERGE_DATASET)}.${quoteIdent(table)}`;
       const exists = await conn.query(
@@ -131,7 +132,7 @@ async function writeOut(
       const options = input.format === "parquet" ? "(FORMAT parquet)" : "(FORMAT json)";
       // Written aside and renamed into place: a reader never sees half a file.
       const tmp = tempName(join(dir, file));
-      await conn.run(`COPY (SELECT * FROM ${relation}) TO ${quoteLiteral(tmp)} ${options}`);
+      await conn.run(`COPY (${selectAll(input, table, relation)}) TO ${quoteLiteral(tmp)} ${options}`);
       await rename(tmp, join(dir, file));
       written[table].push({ file, rows });
     }
@@ -139,4 +140,18 @@ async function writeOut(
     conn.close();
   }
   return written;
+}
+
+/**
+ * A merged table's rows as its files hold them. JSON lines keep timestamps as ISO-8601 UTC text, as the
+ * files sluice writes itself do (DuckDB's own JSON would write `2024-01-01 00:00:00+00`).
+ */
+function selectAll(input: MergeInput, table: string, relation: string): string {
+  if (input.format !== "jsonl") return `SELECT * FROM ${relation}`;
+  const stamps = Object.values(input.pkg.schema.tables[table]?.columns ?? {})
+    .filter((c) => c.data_type === "timestamp")
+    .map((c) => `strftime(${quoteIdent(c.name)}, '%Y-%m-%dT%H:%M:%S.%fZ') AS ${quoteIdent(c.name)}`);
+  return stamps.length === 0
+    ? `SELECT * FROM ${relation}`
+    : `SELECT * REPLACE (${stamps.join(", ")}) FROM ${relation}`;
 }
