@@ -1,6 +1,6 @@
 import type { LoadInfo } from "../pipeline/index.js";
 import type { ProgressSnapshot } from "./progress.js";
-import { formatCount, formatDuration, plural, textTable } from "./text-table.js";
+import { formatDuration, plural, textTable } from "./text-table.js";
 
 /**
  * The end-of-run summary on stdout: rows per table, load id, duration, where the data is, what next.

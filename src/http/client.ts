@@ -288,14 +288,14 @@ export class RestClient {
       // it with the page; nothing of it is acted on until the consumer asks for the next page.
       const endless = paginator.hasNext ? guard.endlessEmpty() : undefined;
       const lastAllowed = maxPages !== undefined && index + 1 >= maxPages;
+      const goesOn = paginator.hasNext && !endless && !lastAllowed;
       const concurrency = opts.page_concurrency ?? 1;
       const plan =
-        paginator.hasNext && !endless && !lastAllowed && concurrency > 1
+        goesOn && concurrency > 1
           ? paginator.planRemaining?.(
               maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
             )
           : undefined;
-      const goesOn = paginator.hasNext && !endless && !lastAllowed;
       if (goesOn && !plan) paginator.next(req);
       if (ctx.onPage) {
         const next = !paginator.hasNext
@@ -490,7 +490,12 @@ export class RestClient {
     );
     ctx.onRetry?.({
       attempt,
-      ...(failed ? { error: String(cause) } : { status: cause as number }),
+      ...(failed
+        ? { error: String(cause) }
+        : {
+            status: cause as number,
+            ...(result.response.exchange === undefined ? {} : { exchange: result.response.exchange }),
+          }),
       delayMs: waitMs,
       url: maskUrl(url),
     });

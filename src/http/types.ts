@@ -143,13 +143,17 @@ export interface PaginateOptions {
    * sequential). Pages are still yielded in order; the per-host in-flight limit still applies.
    */
   page_concurrency?: number;
-  /** Called on every retry: for progress metrics and traces (`url` masked; `error` for a transport failure). */
+  /**
+   * Called on every retry: for progress metrics and traces (`url` masked). `exchange` is the answer that
+   * is retried; a transport failure has none, and `error` instead.
+   */
   onRetry?: (info: {
     attempt: number;
     status?: number;
     delayMs: number;
     url: string;
     error?: string;
+    exchange?: ResponseInfo;
   }) => void;
   /** Called for every page, before it is yielded. */
   onPage?: (info: PageInfo) => void;

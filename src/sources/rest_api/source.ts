@@ -4,6 +4,7 @@ import { type DataRecord, isPlainObject } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
 import { maskUrl } from "../../core/redact.js";
 import type {
+  RequestRecord,
   Resource,
   ResourceContext,
   ResourceHints,
@@ -241,7 +242,6 @@ function endpointResource(
       throw err;
     }
 
-    let last: ResponseInfo | undefined;
     const onRequest = ctx.onRequest;
     const opts: PaginateOptions = {
       resource: name,
@@ -250,21 +250,22 @@ function endpointResource(
       onRetry: (info) => {
         ctx.metrics.retries++;
         ctx.metrics.requests++;
-        if (onRequest === undefined) return;
-        const same = last !== undefined && last.url === info.url && last.attempt === info.attempt;
-        onRequest({
-          method: same ? last!.method : (spec.method ?? "GET"),
-          url: info.url,
-          status: info.status ?? 0,
-          attempt: info.attempt,
-          durationMs: same ? last!.durationMs : 0,
-          bytes: same ? last!.size : 0,
-          waitMs: same ? last!.waitMs : 0,
+        onRequest?.({
+          ...(info.exchange !== undefined
+            ? exchangeRecord(info.exchange)
+            : {
+                method: spec.method ?? "GET",
+                url: info.url,
+                status: 0,
+                attempt: info.attempt,
+                durationMs: 0,
+                bytes: 0,
+                waitMs: 0,
+              }),
           retry: { cause: info.error ?? String(info.status), delayMs: info.delayMs },
         });
       },
       onResponse: (info) => {
-        last = info;
         ctx.metrics.requestMs = (ctx.metrics.requestMs ?? 0) + info.durationMs;
       },
       ...(onRequest === undefined
@@ -272,13 +273,7 @@ function endpointResource(
         : {
             onPage: (p: PageInfo) =>
               onRequest({
-                method: p.method,
-                url: p.url,
-                status: p.status,
-                attempt: p.attempt,
-                durationMs: p.durationMs,
-                bytes: p.size,
-                waitMs: p.waitMs,
+                ...exchangeRecord(p),
                 page: {
                   index: p.index,
                   records: p.records,
@@ -326,6 +321,19 @@ function endpointResource(
     hints,
     ...(plan.parent === undefined ? {} : { parent: plan.parent }),
     read,
+  };
+}
+
+/** An HTTP exchange as a preview or a trace records it. */
+function exchangeRecord(e: ResponseInfo): RequestRecord {
+  return {
+    method: e.method,
+    url: e.url,
+    status: e.status,
+    attempt: e.attempt,
+    durationMs: e.durationMs,
+    bytes: e.size,
+    waitMs: e.waitMs,
   };
 }
 
