@@ -17,7 +17,7 @@ export interface PipelineLookup {
  * its last `sluice run` that started recorded (DuckDB `<name>.duckdb` in the current directory otherwise).
  */
 export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, logger: Logger): Pipeline {
-  const dir = resolve(io.cwd, lookup.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir());
+  const dir = pipelinesDir(lookup.pipelinesDir, io);
   const workingDir = join(dir, name);
   if (!existsSync(workingDir))
     throw new UsageError(
@@ -38,4 +38,9 @@ export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, lo
     ...(record.dataset_name === undefined ? {} : { dataset_name: record.dataset_name }),
     logger,
   });
+}
+
+/** Where pipeline working dirs live: the flag, else `$SLUICE_PIPELINES_DIR`, else `~/.sluice/pipelines`. */
+export function pipelinesDir(flag: string | undefined, io: CliIO): string {
+  return resolve(io.cwd, flag ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir());
 }

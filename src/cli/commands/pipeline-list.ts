@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { defaultPipelinesDir } from "../../pipeline/index.js";
+import { join } from "node:path";
 import { readDestinationRecord } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
+import { pipelinesDir } from "../open-pipeline.js";
 import { formatDuration, textTable } from "../text-table.js";
 import { readTrace } from "../trace.js";
 
@@ -12,7 +12,7 @@ import { readTrace } from "../trace.js";
  * `~/.sluice/pipelines`), with its last run and its destination, so a user sees where sluice looks.
  */
 export function pipelineList(flags: { pipelinesDir?: string; json?: boolean }, io: CliIO): number {
-  const dir = resolve(io.cwd, flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir());
+  const dir = pipelinesDir(flags.pipelinesDir, io);
   const names = existsSync(dir)
     ? readdirSync(dir)
         .filter((n) => statSync(join(dir, n)).isDirectory())

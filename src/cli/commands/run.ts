@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { destinationForRun } from "../../destinations/registry.js";
-import { defaultPipelinesDir, type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
+import { type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
 import { releaseOwnRunLock } from "../../pipeline/run-lock.js";
 import { restApiSource } from "../../sources/rest_api/index.js";
 import { configStem, readConfigInput } from "../config-input.js";
@@ -12,6 +11,7 @@ import type { GlobalOptions } from "../global-options.js";
 import { instrumentSource } from "../instrument-source.js";
 import { exitCodeForSignal, InterruptedError, watchSignals } from "../interrupt.js";
 import type { CliIO } from "../io.js";
+import { pipelinesDir as pipelinesDirOf } from "../open-pipeline.js";
 import { ProgressReporter } from "../progress.js";
 import { reportError, UsageError } from "../report-error.js";
 import { RequestLog } from "../request-log.js";
@@ -52,10 +52,7 @@ export async function runCommand(
     { pipelineName, cwd: io.cwd, env: io.env },
   );
   const datasetName = flags.dataset ?? block?.dataset_name;
-  const pipelinesDir = resolve(
-    io.cwd,
-    flags.pipelinesDir ?? io.env.SLUICE_PIPELINES_DIR ?? defaultPipelinesDir(),
-  );
+  const pipelinesDir = pipelinesDirOf(flags.pipelinesDir, io);
 
   // Progress lines are info-level: hidden at --log-level warn and above (log lines are not).
   const showProgress = globals.logLevel === "debug" || globals.logLevel === "info";

@@ -139,12 +139,13 @@ class FilesystemClient implements DestinationClient {
     // A crash during an earlier attempt may have left some of this load's files: start from a clean slate.
     // Files no committed load holds (one written whole superseded them, and a crash came before their
     // removal) go too: one run writes at a time, so nothing else can still be using them.
+    const markers = await this.markers();
     for (const table of await listSubdirs(this.root)) {
       if (table.startsWith(MERGE_SCRATCH)) {
         await rm(join(this.root, table), { recursive: true, force: true });
         continue;
       }
-      const kept = new Set((await this.committedFiles(table)).map((f) => f.file));
+      const kept = new Set((await this.committedFiles(table, markers)).map((f) => f.file));
       await removeWhere(
         join(this.root, table),
         (f) => f.startsWith(prefix) || f.endsWith(TEMP_SUFFIX) || (DATA_EXTENSIONS.test(f) && !kept.has(f)),
@@ -337,10 +338,13 @@ class FilesystemClient implements DestinationClient {
    * Data files of committed loads, oldest load first, with their row counts from the markers: from the
    * last load that wrote the table whole (replace, merge) on.
    */
-  private async committedFiles(table: string): Promise<Array<{ file: string; rows: number }>> {
+  private async committedFiles(
+    table: string,
+    markers?: readonly LoadMarker[],
+  ): Promise<Array<{ file: string; rows: number }>> {
     const present = new Set(await listDir(this.dir(table)));
     let out: Array<{ file: string; rows: number }> = [];
-    for (const m of await this.markers()) {
+    for (const m of markers ?? (await this.markers())) {
       if (m.rewrote?.includes(table)) out = [];
       for (const f of m.files[table] ?? []) if (present.has(f.file)) out.push(f);
     }
@@ -349,7 +353,8 @@ class FilesystemClient implements DestinationClient {
 
   async rowCounts(tables: string[]): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const t of tables) out[t] = (await this.committedFiles(t)).reduce((n, f) => n + f.rows, 0);
+    const markers = await this.markers();
+    for (const t of tables) out[t] = (await this.committedFiles(t, markers)).reduce((n, f) => n + f.rows, 0);
     return out;
   }
 
