@@ -6,15 +6,23 @@ import { PAGE_LOG_LIMIT, type ProgressReporter } from "./progress.js";
  * Wraps each resource so the CLI sees its progress without the pipeline knowing about terminals: the
  * metrics object the source fills in is observed, and records are counted as they pass.
  */
-export function instrumentSource(source: Source, progress: ProgressReporter): Source {
+export function instrumentSource(
+  source: Source,
+  progress: ProgressReporter,
+  onBatch?: (resource: string, records: number) => void,
+): Source {
   return {
     name: source.name,
-    resources: source.resources.map((r) => instrument(r, progress)),
+    resources: source.resources.map((r) => instrument(r, progress, onBatch)),
     ...(source.concurrency === undefined ? {} : { concurrency: source.concurrency }),
   };
 }
 
-function instrument(resource: Resource, progress: ProgressReporter): Resource {
+function instrument(
+  resource: Resource,
+  progress: ProgressReporter,
+  onBatch: ((resource: string, records: number) => void) | undefined,
+): Resource {
   return {
     name: resource.name,
     hints: resource.hints,
@@ -27,6 +35,7 @@ function instrument(resource: Resource, progress: ProgressReporter): Resource {
         async *[Symbol.asyncIterator]() {
           for await (const item of inner) {
             if (Array.isArray(item)) {
+              onBatch?.(resource.name, item.length);
               entry.seenBatches++;
               entry.seenRecords += item.length;
               if (entry.pageLog.length < PAGE_LOG_LIMIT)

@@ -1,11 +1,13 @@
 import type { RequestRecord } from "../core/resource.js";
+import type { TracedRequest } from "../pipeline/run-history.js";
 
-/** A request as the trace keeps it: its place among the resource's requests, and when it ended. */
-export interface TracedRequest extends RequestRecord {
-  /** 1-based number among this resource's requests (a gap shows where requests were left out). */
-  n: number;
-  /** Milliseconds after the run started. */
-  at_ms: number;
+export type { TracedRequest };
+
+/** What every request of a resource added up to: 429s, failures (4xx, 5xx, network) and time waited. */
+export interface RequestTotals {
+  throttled: number;
+  failed: number;
+  waitMs: number;
 }
 
 export interface RequestLogBounds {
@@ -29,6 +31,7 @@ export class RequestLog {
       last: TracedRequest[];
       notable: TracedRequest[];
       dropped: number;
+      totals: RequestTotals;
     }
   >();
   private readonly bounds: RequestLogBounds;
@@ -43,9 +46,19 @@ export class RequestLog {
   add(resource: string, request: RequestRecord, now = performance.now()): TracedRequest {
     let log = this.byResource.get(resource);
     if (log === undefined) {
-      log = { count: 0, first: [], last: [], notable: [], dropped: 0 };
+      log = {
+        count: 0,
+        first: [],
+        last: [],
+        notable: [],
+        dropped: 0,
+        totals: { throttled: 0, failed: 0, waitMs: 0 },
+      };
       this.byResource.set(resource, log);
     }
+    if (request.status === 429) log.totals.throttled++;
+    if (request.status >= 400 || request.status === 0) log.totals.failed++;
+    log.totals.waitMs += request.waitMs;
     const traced: TracedRequest = { ...request, n: ++log.count, at_ms: Math.round(now - this.startedAt) };
     const { edge, notable } = this.bounds;
     if (log.first.length < edge) {
@@ -59,6 +72,11 @@ export class RequestLog {
       else log.dropped++;
     }
     return traced;
+  }
+
+  /** Counted over every request of the resource, kept or not. */
+  totals(resource: string): RequestTotals {
+    return this.byResource.get(resource)?.totals ?? { throttled: 0, failed: 0, waitMs: 0 };
   }
 
   /** Per resource, the kept requests in order and how many were left out. */

@@ -437,6 +437,18 @@ export const pipelineBlockSchema = configObject({
     .string()
     .optional()
     .describe("Dataset (schema or folder); default <pipeline_name>_dataset."),
+  run_history: configObject({
+    max_runs: z.number().int().min(1).optional().describe("Run records kept (the newest); default 100."),
+    max_age_days: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Run records older than this many days are deleted; default 30."),
+  })
+    .optional()
+    .describe(
+      "sluice: how many run records (traces) the working dir keeps for `sluice dashboard` and `pipeline … trace --run`.",
+    ),
 }).describe("sluice: pipeline settings for `sluice run`; command-line flags override them.");
 
 const concurrencyLimit = () => z.number().int().min(1).max(64).optional();

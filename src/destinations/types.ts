@@ -15,6 +15,11 @@ export interface DestinationCapabilities {
   mergeStrategies: ReadonlyArray<"delete-insert" | "upsert" | "scd2">;
   /** Whether one package commits atomically (data + `_sluice_loads` + state + schema). */
   transactional: boolean;
+  /**
+   * Only one process at a time can open it (a DuckDB file): while a run writes, viewers read through the
+   * run's process (pipeline/live-reads.ts) instead of opening it themselves.
+   */
+  singleProcess?: boolean;
 }
 
 /** Everything the pipeline knows when it opens a destination. */
@@ -24,6 +29,19 @@ export interface DestinationContext {
   /** The pipeline's working directory (the DuckDB default file lives in the current directory, not here). */
   workingDir: string;
   logger: Logger;
+  /**
+   * Opened only to look (the dashboard): nothing is created or written, and a DuckDB file is opened
+   * read-only so a run can still take it once the look is over.
+   */
+  readOnly?: boolean;
+}
+
+/** What a read-only query returned: its columns with the database's type names, and at most `limit` rows. */
+export interface ReadResult {
+  columns: { name: string; data_type: string }[];
+  rows: Record<string, unknown>[];
+  /** More rows matched than were returned. */
+  truncated: boolean;
 }
 
 export interface LoadRecord {
@@ -88,6 +106,16 @@ export interface DestinationClient {
   listLoads(limit: number): Promise<LoadRecord[]>;
   rowCounts(tables: string[]): Promise<Record<string, number>>;
   sampleRows(table: string, limit: number): Promise<Record<string, unknown>[]>;
+  /**
+   * Inspection: runs one read-only statement (a SELECT) over the dataset, at most `limit` rows; a
+   * statement that would change anything is refused. Parameters are `$1`, `$2`, …
+   */
+  readQuery(
+    sql: string,
+    options: { params?: readonly (string | number)[]; limit: number },
+  ): Promise<ReadResult>;
+  /** How `readQuery` names one of the dataset's tables (quoted, qualified as the destination needs). */
+  tableRef(table: string): string;
   close(): Promise<void>;
 }
 

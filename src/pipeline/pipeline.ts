@@ -30,12 +30,13 @@ import {
   retriesAutomatically,
   setAsideWarning,
 } from "./failed-packages.js";
+import type { DatasetReader } from "./live-reads.js";
 import type { LoadInfo, PackageInfo, ProgressEvent } from "./load-info.js";
 import { commitStreamed, type LoadOutcome, loadPackage } from "./load-stage.js";
 import type { NormalizeStageResult } from "./normalize-stage.js";
 import { PACKAGE_SCHEMA, PACKAGE_STATE, type PackageManifest, PackageStore } from "./package-store.js";
 import { acquireRunLock } from "./run-lock.js";
-import { emptyState, LocalStateStore } from "./state-store.js";
+import { emptyState, LocalStateStore, type SchemaVersionRecord } from "./state-store.js";
 import { ThreadedNormalizer } from "./threaded-normalizer.js";
 
 export interface PipelineOptions {
@@ -112,6 +113,8 @@ export class Pipeline {
   private readonly packages: PackageStore;
   private readonly local: LocalStateStore;
   private refreshPending: boolean;
+  /** The client of the run (or retry) in progress in this process: reads go through it meanwhile. */
+  private active: DestinationClient | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     if (!options.pipeline_name || /[/\\]/.test(options.pipeline_name))
@@ -216,6 +219,25 @@ export class Pipeline {
     }
     info.timings.totalMs = performance.now() - started;
     return info;
+  }
+
+  /**
+   * Read-only access to the dataset, for viewers: through the client of a run in progress in this process
+   * (a DuckDB file admits one process), else through a read-only connection of its own, closed after `fn`.
+   */
+  async withReader<T>(fn: (reader: DatasetReader) => Promise<T>): Promise<T> {
+    if (this.active !== undefined) return fn(this.active);
+    const client = await this.destination.connect({ ...this.context, readOnly: true });
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Committed schema versions kept in the working dir, oldest first. */
+  schemaHistory(): SchemaVersionRecord[] {
+    return this.local.schemaHistory();
   }
 
   /** The last committed state (restored from the destination when the working dir has none). */
@@ -387,9 +409,11 @@ export class Pipeline {
     const release = acquireRunLock(this.workingDir, this.pipelineName);
     try {
       const client = await this.destinationClient();
+      this.active = client;
       try {
         return await work(client);
       } finally {
+        this.active = undefined;
         await client.close();
       }
     } finally {
@@ -436,6 +460,7 @@ export class Pipeline {
     const localSchema = this.local.readSchema();
     if (localSchema === null || localSchema.version <= remote.schema.version)
       this.local.writeSchema(remote.schema);
+    this.local.recordSchemaVersion(remote.schema);
   }
 
   private emit(event: ProgressEvent): void {
@@ -584,6 +609,7 @@ export class Pipeline {
     manifest.timings.load_ms = outcome.ms;
     this.packages.write(manifest);
     this.local.writeState(pkg.state);
+    this.local.recordSchemaVersion(pkg.schema, loadId);
     this.packages.retire(manifest);
     info.timings.loadMs += outcome.ms;
     this.emit({ type: "stage_end", stage: "load", loadId, ms: outcome.ms });

@@ -16,7 +16,7 @@ export function acquireRunLock(workingDir: string, pipelineName: string): () => 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner))
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner))
         throw new SluiceError(`Pipeline "${pipelineName}" is already running (pid ${owner})`, {
           code: "PIPELINE_BUSY",
           hint: `Wait for it to finish, or delete ${file} if that process is not a sluice run.`,
@@ -43,7 +43,8 @@ export function releaseOwnRunLock(workingDir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CREDENTIALS, type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
 import { demoEnv } from "../../src/demo/demo-env.js";
 import { type CliResult, REPO, runCli, tempDir } from "../support/demo-cli.js";
+import { lastRunText } from "../support/run-records.js";
 
 /** The `sluice` command as a user meets it: child processes, not a terminal, real demo API, real DuckDB. */
 describe("sluice command", () => {
@@ -92,7 +93,7 @@ describe("sluice command", () => {
     expect(r.stderr).toContain("401");
     expect(r.stderr).toContain(api.url.replace("http://", ""));
     expect(r.stderr).not.toContain(wrong);
-    const trace = readFileSync(join(scratch.dir, "pipelines/failing/trace.json"), "utf8");
+    const trace = lastRunText(join(scratch.dir, "pipelines/failing"));
     expect(JSON.parse(trace)).toMatchObject({
       status: "failed",
       error: { message: expect.stringContaining("401") },

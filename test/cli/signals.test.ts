@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ENTRY, runCli, TSX_LOADER, tempDir } from "../support/demo-cli.js";
+import { lastRunText } from "../support/run-records.js";
 
 const PAGES = 40;
 const PER_PAGE = 10;
@@ -168,7 +169,7 @@ describe("sluice run stopped by a signal", () => {
 
   const expectInterruptedTrace = (name: string) => {
     const dir = join(pipelinesDir(), name);
-    const trace = JSON.parse(readFileSync(join(dir, "trace.json"), "utf8"));
+    const trace = JSON.parse(lastRunText(dir));
     expect(trace.status).toBe("interrupted");
     expect(trace.error.message).toContain("interrupted by");
     expect(trace.resources).toEqual([expect.objectContaining({ name: "things", status: "interrupted" })]);

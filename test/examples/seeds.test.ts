@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CREDENTIALS, type DemoApi, startDemoApi } from "../../src/demo/api-server.js";
 import { demoEnv } from "../../src/demo/demo-env.js";
 import { type CliResult, REPO, runCli, runCliIn, tempDir } from "../support/demo-cli.js";
 import { describeDataset, type LoadedTable, queryDuckdb } from "../support/demo-duckdb.js";
+import { lastRunText } from "../support/run-records.js";
 
 /**
  * The five seed systems, one file format each, run unchanged through `sluice run` (a child process, as
@@ -46,8 +46,7 @@ describe("examples: the five seed systems end to end", () => {
     return tables;
   };
 
-  const traceOf = (stem: string): string =>
-    readFileSync(join(scratch.dir, "pipelines", stem, "trace.json"), "utf8");
+  const traceOf = (stem: string): string => lastRunText(join(scratch.dir, "pipelines", stem));
 
   it("seed 000 (JSON): OAuth2 + offset paging, nested objects and lists; a rerun merges, not appends", async () => {
     const first = await run("analytics.json");

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readLatestRun } from "../../pipeline/run-history.js";
 import { readDestinationRecord } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { pipelinesDir } from "../open-pipeline.js";
 import { formatDuration, textTable } from "../text-table.js";
-import { readTrace } from "../trace.js";
 
 /**
  * `sluice pipeline list`: every pipeline in the pipelines dir (the flag, `$SLUICE_PIPELINES_DIR`, or
@@ -20,7 +20,7 @@ export function pipelineList(flags: { pipelinesDir?: string; json?: boolean }, i
     : [];
   const pipelines = names.map((name) => {
     const workingDir = join(dir, name);
-    const trace = readTrace(workingDir);
+    const trace = readLatestRun(workingDir);
     const record = readDestinationRecord(workingDir);
     const rows = Object.values(trace?.tables ?? {}).reduce((n, r) => n + r, 0);
     return {
@@ -31,7 +31,12 @@ export function pipelineList(flags: { pipelinesDir?: string; json?: boolean }, i
       last_run:
         trace === undefined
           ? undefined
-          : { status: trace.status, finished_at: trace.finished_at, duration_ms: trace.duration_ms, rows },
+          : {
+              status: trace.status,
+              finished_at: trace.finished_at ?? "",
+              duration_ms: trace.duration_ms,
+              rows,
+            },
     };
   });
   if (flags.json) {

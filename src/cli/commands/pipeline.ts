@@ -1,5 +1,6 @@
 import { createLogger, jsonSink, textSink } from "../../core/logger.js";
 import type { Pipeline } from "../../pipeline/index.js";
+import { type RunTrace, readLatestRun, readRun } from "../../pipeline/run-history.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -7,7 +8,6 @@ import type { CliIO } from "../io.js";
 import { openPipeline } from "../open-pipeline.js";
 import { UsageError } from "../report-error.js";
 import { formatCount, formatDuration, textTable } from "../text-table.js";
-import { type RunTrace, readTrace } from "../trace.js";
 
 export interface PipelineFlags {
   pipelinesDir?: string;
@@ -19,6 +19,12 @@ export interface PipelineFlags {
   resource?: string;
   status?: string;
   yes?: boolean;
+  /** trace: this run (an id from the dashboard or `info`) instead of the last. */
+  run?: string;
+  /** show --web: open the dashboard at this pipeline. */
+  web?: boolean;
+  port?: string;
+  open?: boolean;
 }
 
 /** `sluice pipeline <name> info|show|trace|drop|packages`. */
@@ -38,9 +44,16 @@ export async function pipelineCommand(
   const out = (s: string) => io.stdout.write(s);
 
   if (action === "trace") {
-    const trace = readTrace(p.workingDir);
+    const trace = flags.run === undefined ? readLatestRun(p.workingDir) : readRun(p.workingDir, flags.run);
     if (!trace)
-      throw new UsageError(`Pipeline "${name}" has no trace yet`, "a trace is written by `sluice run`");
+      throw new UsageError(
+        flags.run === undefined
+          ? `Pipeline "${name}" has no trace yet`
+          : `Pipeline "${name}" has no run ${flags.run}`,
+        flags.run === undefined
+          ? "a trace is written by `sluice run`"
+          : `its kept runs are listed by \`sluice pipeline ${name} info\` and in \`sluice dashboard\``,
+      );
     if (flags.requests) {
       const selected = tracedRequests(trace, flags.resource, flags.status);
       if (flags.json) out(`${JSON.stringify(selected, null, 2)}\n`);
@@ -52,7 +65,7 @@ export async function pipelineCommand(
       return EXIT.ok;
     }
     const lines = [
-      `Last run of ${name}: ${trace.status} at ${trace.finished_at} after ${formatDuration(trace.duration_ms)}`,
+      `${flags.run === undefined ? "Last run" : `Run ${trace.id}`} of ${name}: ${trace.status} at ${trace.finished_at ?? trace.started_at} after ${formatDuration(trace.duration_ms)}`,
       `working dir: ${p.workingDir}`,
       `config:      ${trace.config}`,
       `destination: ${trace.destination} ${trace.location ?? ""}`,
@@ -281,9 +294,11 @@ export function schemaText(schema: StoredSchema): string {
 }
 
 function lastRun(workingDir: string): string[] {
-  const trace = readTrace(workingDir);
+  const trace = readLatestRun(workingDir);
   if (!trace) return [];
-  return [`last run:    ${trace.status} at ${trace.finished_at} after ${formatDuration(trace.duration_ms)}`];
+  return [
+    `last run:    ${trace.status} at ${trace.finished_at ?? trace.started_at} after ${formatDuration(trace.duration_ms)} (run ${trace.id})`,
+  ];
 }
 
 /** Packages waiting or failed: info points at `packages` so a failure is never out of sight. */

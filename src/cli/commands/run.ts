@@ -2,6 +2,14 @@ import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { destinationForRun } from "../../destinations/registry.js";
 import { type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
+import { type ReadEndpoint, serveLiveReads } from "../../pipeline/live-reads.js";
+import {
+  DEFAULT_RUN_RETENTION,
+  newRunId,
+  pruneRuns,
+  type RunTrace,
+  writeRun,
+} from "../../pipeline/run-history.js";
 import { releaseOwnRunLock } from "../../pipeline/run-lock.js";
 import { restApiSource } from "../../sources/rest_api/index.js";
 import { configStem, readConfigInput } from "../config-input.js";
@@ -16,8 +24,9 @@ import { ProgressReporter } from "../progress.js";
 import { reportError, UsageError } from "../report-error.js";
 import { RequestLog } from "../request-log.js";
 import { runLogger } from "../run-logger.js";
+import { RunTimeline } from "../run-timeline.js";
 import { formatSummary, formatSummaryJson } from "../summary.js";
-import { logTrace, type RunTrace, resourceTrace, writeTrace } from "../trace.js";
+import { logTrace, resourceTrace } from "../trace.js";
 
 export interface RunFlags {
   pipeline?: string;
@@ -85,10 +94,13 @@ export async function runCommand(
     writeDestinationRecord(p.workingDir, { ...record, dataset_name: p.datasetName });
   };
   const requests = new RequestLog(started);
+  const timeline = new RunTimeline();
+  let stage: string | undefined;
   const rootResources = new Set(source.resources.filter((r) => r.parent === undefined).map((r) => r.name));
   const onProgress = (e: ProgressEvent) => {
     if (e.type === "request") {
       const r = requests.add(e.resource, e.request);
+      timeline.request(e.resource, r.at_ms, r.durationMs);
       // A child reads once per parent record: one pagination's total is not the resource's.
       const expected = r.page?.expectedPages;
       if (expected !== undefined && rootResources.has(e.resource)) progress.expectPages(e.resource, expected);
@@ -103,6 +115,7 @@ export async function runCommand(
       });
     } else if (e.type === "stage_start") {
       recordDestination();
+      stage = e.stage;
       progress.setStage(e.stage);
     } else if (e.type === "stage_end") stages.push({ name: e.stage, duration_ms: Math.round(e.ms) });
   };
@@ -116,28 +129,51 @@ export async function runCommand(
     progress: onProgress,
   });
 
+  const runId = newRunId(startedAt);
+  let readEndpoint: ReadEndpoint | undefined;
+  // The run record: written now, rewritten each second while running (what `sluice dashboard` follows
+  // live), and a last time with everything when the run ends, however it ends.
   const trace = (status: RunTrace["status"], info?: LoadInfo, error?: unknown): string => {
     const snaps = progress.snapshots();
-    return writeTrace(p.workingDir, {
+    const live = status === "running";
+    return writeRun(p.workingDir, {
+      id: runId,
       pipeline_name: pipelineName,
       config: input.file,
       destination: record.name,
       dataset_name: p.datasetName,
       location: p.destinationLocation,
       started_at: startedAt.toISOString(),
-      finished_at: new Date().toISOString(),
+      ...(live ? {} : { finished_at: new Date().toISOString() }),
       duration_ms: Math.round(performance.now() - started),
       status,
+      ...(live ? { pid: process.pid, ...(stage === undefined ? {} : { stage }) } : {}),
+      ...(live && readEndpoint !== undefined ? { read_endpoint: readEndpoint } : {}),
       ...(error === undefined ? {} : { error: errorTrace(error) }),
       load_ids: info?.loadIds ?? [],
       stages,
-      resources: snaps.map((snap) => resourceTrace(snap, progress.pageLogs()[snap.name], requests)),
+      resources: snaps.map((snap) =>
+        resourceTrace(snap, { pagesLog: progress.pageLogs()[snap.name], requests, timeline, live }),
+      ),
       tables: info?.rowCounts ?? {},
       log: logTrace(entries as LogEntry[]),
     });
   };
 
   logger.info(`run ${pipelineName}: ${input.file} → ${record.name} ${p.destinationLocation}`);
+  const reads = destination.capabilities.singleProcess
+    ? await serveLiveReads((fn) => p.withReader(fn))
+    : undefined;
+  if (reads !== undefined) readEndpoint = { port: reads.port, token: reads.token };
+  trace("running");
+  const liveRecord = setInterval(() => trace("running"), LIVE_RECORD_MS);
+  liveRecord.unref();
+  const endLive = async () => {
+    clearInterval(liveRecord);
+    readEndpoint = undefined;
+    await reads?.close();
+    pruneRuns(p.workingDir, { ...DEFAULT_RUN_RETENTION, ...block?.run_history }, runId);
+  };
   progress.start();
   // SIGINT / SIGTERM: stop fetching and unwind (the package being extracted is discarded, a load in
   // progress finishes), then write the trace, release the lock and report once. A second signal while
@@ -146,6 +182,7 @@ export async function runCommand(
     onFirst: (sig) =>
       logger.info(`${sig} received: stopping cleanly (send it again to stop at once)`, { signal: sig }),
     onSecond: (sig) => {
+      clearInterval(liveRecord);
       progress.stop("interrupted");
       const first = signals.received() ?? sig;
       const err = new InterruptedError(
@@ -162,14 +199,18 @@ export async function runCommand(
   let info: LoadInfo | undefined;
   let failure: unknown;
   try {
-    info = await p.run(instrumentSource(source, progress), {
-      ...(only ? { resources: only } : {}),
-      signal: signals.signal,
-    });
+    info = await p.run(
+      instrumentSource(source, progress, (name, n) => timeline.page(name, n, performance.now() - started)),
+      {
+        ...(only ? { resources: only } : {}),
+        signal: signals.signal,
+      },
+    );
   } catch (err) {
     failure = err;
   } finally {
     await source.close?.();
+    await endLive();
   }
   const sig = signals.received();
   signals.dispose();
@@ -218,6 +259,9 @@ export async function runCommand(
   );
   return EXIT.ok;
 }
+
+/** How often the run record is rewritten while the run goes on. */
+const LIVE_RECORD_MS = 1000;
 
 const DISCARD = { write: () => true } as unknown as NodeJS.WritableStream;
 

@@ -10,6 +10,7 @@ import {
   type SqlRow,
   STAGING_ROW,
 } from "../sql/sql-driver.js";
+import type { ReadResult } from "../types.js";
 import { DuckdbConnection } from "./duckdb-connection.js";
 import { translateDuckdbError } from "./duckdb-load-error.js";
 import { readNdjsonSql } from "./duckdb-ndjson-scan.js";
@@ -46,6 +47,10 @@ export class DuckdbDriver implements SqlDriver {
     const rows = await this.conn.query(sql, params as DuckDBValue[] | undefined);
     for (const row of rows) withoutBigints(row);
     return rows;
+  }
+
+  async readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult> {
+    return this.conn.readOnly(sql, params as DuckDBValue[], limit);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -24,6 +24,7 @@ export const duckdbCapabilities: DestinationCapabilities = {
   maxIdentifierLength: DUCKDB_MAX_IDENTIFIER_LENGTH,
   mergeStrategies: ["delete-insert", "upsert", "scd2"],
   transactional: true,
+  singleProcess: true,
 };
 
 export function duckdbPath(
@@ -42,7 +43,12 @@ export function duckdb(options: DuckdbOptions = {}): Destination {
     dialect: duckdbDialect,
     describeLocation: (ctx) => `${duckdbPath(ctx, options)} (schema ${ctx.datasetName})`,
     openDriver: (ctx) =>
-      DuckdbDriver.open(duckdbPath(ctx, options), { ...DEFAULT_CONFIG, ...options.config }),
+      DuckdbDriver.open(duckdbPath(ctx, options), {
+        ...DEFAULT_CONFIG,
+        ...options.config,
+        // A viewer takes a shared lock only: a run that starts meanwhile waits for it, then writes.
+        ...(ctx.readOnly ? { access_mode: "READ_ONLY" } : {}),
+      }),
   });
 }
 

@@ -5,13 +5,16 @@ import { SluiceError } from "../../core/errors.js";
 import { recordToJson } from "../../core/record-json.js";
 import type { LoadPackage, PipelineState } from "../../load/package.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
+import { DuckdbConnection } from "../duckdb/duckdb-connection.js";
 import { destinationLoadError, type LoadErrorKind } from "../load-error.js";
+import { quoteIdent, quoteLiteral } from "../sql/sql-dialect.js";
 import type {
   Destination,
   DestinationCapabilities,
   DestinationClient,
   DestinationContext,
   LoadRecord,
+  ReadResult,
 } from "../types.js";
 import { listDir, listSubdirs, removeWhere, TEMP_SUFFIX, writeFileAtomic } from "./filesystem-files.js";
 import { mergeTables } from "./filesystem-merge.js";
@@ -365,6 +368,38 @@ class FilesystemClient implements DestinationClient {
       out.push(...(await readDataFile(join(this.dir(table), f.file), limit - out.length)));
     }
     return out;
+  }
+
+  /**
+   * Read-only SQL over the committed files: an in-memory DuckDB with one view per table over exactly the
+   * files the load markers list (a file of an unfinished load is never seen).
+   */
+  async readQuery(
+    sql: string,
+    options: { params?: readonly (string | number)[]; limit: number },
+  ): Promise<ReadResult> {
+    const db = await DuckdbConnection.open(":memory:");
+    try {
+      const markers = await this.markers();
+      const tables = new Set(markers.flatMap((m) => Object.keys(m.files)));
+      for (const table of tables) {
+        const files = (await this.committedFiles(table, markers)).map((f) => join(this.dir(table), f.file));
+        if (files.length === 0) continue;
+        const list = `[${files.map(quoteLiteral).join(", ")}]`;
+        const scan =
+          this.format === "parquet"
+            ? `read_parquet(${list}, union_by_name = true)`
+            : `read_json_auto(${list}, format = 'newline_delimited', union_by_name = true)`;
+        await db.run(`CREATE VIEW ${quoteIdent(table)} AS SELECT * FROM ${scan}`);
+      }
+      return await db.readOnly(sql, options.params ?? [], options.limit);
+    } finally {
+      db.close();
+    }
+  }
+
+  tableRef(table: string): string {
+    return quoteIdent(table);
   }
 
   async close(): Promise<void> {}

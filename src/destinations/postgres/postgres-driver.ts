@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { SluiceError } from "../../core/errors.js";
+import { SluiceError as ReadError } from "../../core/errors.js";
 import type { LoadStep } from "../load-error.js";
 import { quoteIdent } from "../sql/sql-dialect.js";
 import {
@@ -11,6 +12,7 @@ import {
   type SqlRow,
   STAGING_ROW,
 } from "../sql/sql-driver.js";
+import type { ReadResult } from "../types.js";
 import { inTransaction, openConnection, type PostgresCredentials } from "./postgres-connection.js";
 import { copyNdjsonFiles } from "./postgres-copy-stream.js";
 import { translatePostgresError } from "./postgres-load-error.js";
@@ -40,6 +42,50 @@ export class PostgresDriver implements SqlDriver {
 
   async query(sql: string, params?: readonly SqlParam[]): Promise<SqlRow[]> {
     return (await this.client.query(sql, params as SqlParam[] | undefined)).rows as SqlRow[];
+  }
+
+  /**
+   * In a READ ONLY transaction with a statement timeout, through a cursor: PostgreSQL itself refuses a
+   * write, `DECLARE … CURSOR FOR` takes one query only, and no more than `limit` + 1 rows are fetched.
+   */
+  async readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult> {
+    const text = sql.trim().replace(/;\s*$/, "");
+    await this.client.query("BEGIN TRANSACTION READ ONLY");
+    try {
+      await this.client.query("SET LOCAL statement_timeout = '30s'");
+      // Extended protocol even without parameters: the simple one would run `a; b` as two statements.
+      const declare = {
+        text: `DECLARE sluice_read NO SCROLL CURSOR FOR ${text}`,
+        values: [...params],
+        queryMode: "extended",
+      };
+      await this.client.query(declare as pg.QueryConfig);
+      const result = await this.client.query(`FETCH ${Math.max(0, Math.floor(limit)) + 1} FROM sluice_read`);
+      const types = await this.typeNames(result.fields.map((f) => f.dataTypeID));
+      return {
+        columns: result.fields.map((f) => ({ name: f.name, data_type: types.get(f.dataTypeID) ?? "" })),
+        rows: (result.rows as SqlRow[]).slice(0, limit),
+        truncated: result.rows.length > limit,
+      };
+    } catch (err) {
+      throw new ReadError(`Query refused: ${(err as Error).message}`, {
+        code: "READ_ONLY_SQL",
+        hint: "One SELECT at a time; the data is read-only here (change it through `sluice run` or `sluice pipeline <name> drop`).",
+        cause: err,
+      });
+    } finally {
+      await this.client.query("ROLLBACK").catch(() => {});
+    }
+  }
+
+  private async typeNames(oids: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(oids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.client.query(
+      "SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])",
+      [unique],
+    );
+    return new Map(rows.rows.map((r: { oid: number; name: string }) => [Number(r.oid), r.name]));
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

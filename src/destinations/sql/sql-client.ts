@@ -9,6 +9,7 @@ import type {
   DestinationClient,
   DestinationContext,
   LoadRecord,
+  ReadResult,
   StreamingLoad,
   StreamingLoadOptions,
 } from "../types.js";
@@ -357,6 +358,17 @@ export class SqlClient implements DestinationClient {
     const existing = await this.existingTables();
     const user = [...existing].filter((n) => !isSystemTable(n)).sort();
     return [...user, ...SYSTEM_TABLES.filter((n) => existing.has(n))];
+  }
+
+  async readQuery(
+    sql: string,
+    options: { params?: readonly (string | number)[]; limit: number },
+  ): Promise<ReadResult> {
+    return this.driver.readOnly(sql, options.params ?? [], options.limit);
+  }
+
+  tableRef(table: string): string {
+    return this.target(table);
   }
 
   /** Runs a read-only query; for tests and inspection. */

@@ -2,6 +2,7 @@ import type { SluiceError } from "../../core/errors.js";
 import { STAGING_ROW_COLUMN } from "../../load/package.js";
 import type { ColumnSchema, StoredSchema } from "../../schema/types.js";
 import type { LoadStep } from "../load-error.js";
+import type { ReadResult } from "../types.js";
 
 /** A bound statement parameter. */
 export type SqlParam = string | number | boolean | null;
@@ -47,6 +48,8 @@ export interface FileCopy {
  */
 export interface SqlDriver {
   run(sql: string, params?: readonly SqlParam[]): Promise<void>;
+  /** One read-only statement, at most `limit` rows; anything that would write is refused before it runs. */
+  readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult>;
   query(sql: string, params?: readonly SqlParam[]): Promise<SqlRow[]>;
   /** Runs `fn` inside BEGIN/COMMIT; any error rolls the whole transaction back. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
