@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Logger } from "../core/logger.js";
-import { reopenDestination } from "../destinations/registry.js";
-import { defaultPipelinesDir, type Pipeline, pipeline } from "../pipeline/index.js";
-import { destinationOptions, readDestinationRecord } from "./destination-flags.js";
+import { defaultPipelinesDir, type Pipeline } from "../pipeline/index.js";
+import { openExistingPipeline } from "../pipeline/open-existing.js";
+import { destinationOptions } from "./destination-flags.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./report-error.js";
 
@@ -24,18 +24,11 @@ export function openPipeline(name: string, lookup: PipelineLookup, io: CliIO, lo
       `No pipeline named "${name}" in ${dir}`,
       "run it first (`sluice run <config> --pipeline <name>`), or pass the --pipelines-dir it ran with",
     );
-  // A pipeline no `sluice run` recorded loaded into the default destination.
-  const record = readDestinationRecord(workingDir) ?? { name: "duckdb" };
-  const destination = reopenDestination(record, destinationOptions({ credentials: lookup.credentials }), {
-    pipelineName: name,
+  return openExistingPipeline(name, {
+    pipelinesDir: dir,
+    options: destinationOptions({ credentials: lookup.credentials }),
     cwd: io.cwd,
     env: io.env,
-  });
-  return pipeline({
-    pipeline_name: name,
-    pipelines_dir: dir,
-    destination,
-    ...(record.dataset_name === undefined ? {} : { dataset_name: record.dataset_name }),
     logger,
   });
 }

@@ -177,6 +177,10 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
       "trace: the requests of the last run (first and last 300 per resource, every failed or retried one)",
     )
     .option("--resource <name>", "trace --requests: only this resource's")
+    .option("--run <id>", "trace: this run instead of the last (ids: `info`, or the dashboard)")
+    .option("--web", "show: open the dashboard at this pipeline instead of printing")
+    .option("--port <n>", "show --web: the dashboard's port (default a free one)")
+    .option("--open", "show --web: open it in the browser")
     .option(
       "--status <status>",
       "trace --requests: only this status (404) or class (4xx, 5xx); 0 for network errors",
@@ -189,7 +193,8 @@ The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\
 Actions:
   info                 last loads, tables with row counts, destination, state
   show [table]         a table's columns and first rows (without a table: the list of tables)
-  trace                the last run: stages, timings, requests, retries (no secrets)
+  show --web           the dashboard (\`sluice dashboard\`) at this pipeline
+  trace                the last run: stages, timings, requests, retries (no secrets); --run <id> another
   drop <resource...>   drop the resources' tables and state (and packages not loaded); the next run
                        loads them anew
   packages             packages extracted but not loaded: pending and failed, with the reason
@@ -233,6 +238,33 @@ Examples:
         setCode(await pipelineCommand(name, action, targets, opts, globals(cmd), io));
       },
     );
+
+  program
+    .command("dashboard")
+    .description(
+      "A local web app over every pipeline: runs, schema versions and diffs, the data, SQL, live runs.",
+    )
+    .option(
+      "--pipelines-dir <dir>",
+      "pipeline working dirs (default: ~/.sluice/pipelines or $SLUICE_PIPELINES_DIR)",
+    )
+    .option("--port <n>", "port on 127.0.0.1 (default: a free one)")
+    .option("--open", "open it in the browser")
+    .option("--credentials <url>", "postgres pipelines: the connection URL (else the environment)")
+    .addHelpText(
+      "after",
+      `
+It listens on 127.0.0.1 only and needs no network. Data is read without blocking a run: a DuckDB file
+being written is read through the run that writes it.
+
+Examples:
+  $ sluice dashboard --open
+  $ sluice dashboard --pipelines-dir ./pipelines --port 4000`,
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { dashboardCommand } = await import("./commands/dashboard.js");
+      setCode(await dashboardCommand(opts, io));
+    });
 
   program
     .command("schema")

@@ -132,7 +132,14 @@ export function remoteReader(endpoint: ReadEndpoint, timeoutMs = 30_000): Datase
       req.on("timeout", () =>
         req.destroy(new Error(`no answer from the running process in ${timeoutMs} ms`)),
       );
-      req.on("error", reject);
+      req.on("error", (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === "ECONNREFUSED" || err.code === "ECONNRESET"
+            ? // The run ended between reading its record and asking it: the next look reads the file.
+              new SluiceError("The run finished while being asked", { code: "RUN_STARTING", cause: err })
+            : err,
+        ),
+      );
       req.end(body);
     }).then((answer) => {
       const error = answer["error"] as { message: string; hint?: string; code?: string } | undefined;

@@ -225,14 +225,34 @@ export class Pipeline {
    * Read-only access to the dataset, for viewers: through the client of a run in progress in this process
    * (a DuckDB file admits one process), else through a read-only connection of its own, closed after `fn`.
    */
-  async withReader<T>(fn: (reader: DatasetReader) => Promise<T>): Promise<T> {
+  async withReader<T>(
+    fn: (reader: DatasetReader) => Promise<T>,
+    options: { runOnly?: boolean } = {},
+  ): Promise<T> {
     if (this.active !== undefined) return fn(this.active);
+    // The run's read endpoint: between the run's start and its database being open (or after it closed),
+    // opening the file here would race the run for it.
+    if (options.runOnly)
+      throw new SluiceError("The run is not connected to its destination at this moment", {
+        code: "RUN_STARTING",
+        hint: "Retry in a moment: the run is opening or closing its database.",
+      });
     const client = await this.destination.connect({ ...this.context, readOnly: true });
     try {
       return await fn(client);
     } finally {
       await client.close();
     }
+  }
+
+  /** The working dir's copy of the committed state, without reaching the destination; null if none. */
+  localState(): PipelineState | null {
+    return this.local.readState();
+  }
+
+  /** The working dir's newest schema, without reaching the destination; null before any run. */
+  localSchema(): StoredSchema | null {
+    return this.local.readSchema();
   }
 
   /** Committed schema versions kept in the working dir, oldest first. */

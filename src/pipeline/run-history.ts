@@ -190,3 +190,15 @@ export function pruneRuns(workingDir: string, retention: RunRetention, keep: str
   });
   rmSync(join(workingDir, LEGACY_TRACE), { force: true });
 }
+
+/**
+ * Which response statuses a filter admits: one status (`404`; `0` is a network error), a class (`4xx`),
+ * or every status when none is given. Undefined when the filter is neither.
+ */
+export function statusFilter(status: string | undefined): ((code: number) => boolean) | undefined {
+  if (status === undefined || status === "") return () => true;
+  const cls = /^([1-5])xx$/i.exec(status);
+  if (cls) return (code) => Math.floor(code / 100) === Number(cls[1]);
+  if (/^\d+$/.test(status)) return (code) => code === Number(status);
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readDestinationRecord } from "../../pipeline/destination-record.js";
 import { readLatestRun } from "../../pipeline/run-history.js";
-import { readDestinationRecord } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIO } from "../io.js";
 import { pipelinesDir } from "../open-pipeline.js";

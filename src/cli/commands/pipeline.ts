@@ -1,6 +1,6 @@
 import { createLogger, jsonSink, textSink } from "../../core/logger.js";
 import type { Pipeline } from "../../pipeline/index.js";
-import { type RunTrace, readLatestRun, readRun } from "../../pipeline/run-history.js";
+import { type RunTrace, readLatestRun, readRun, statusFilter } from "../../pipeline/run-history.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
@@ -42,6 +42,11 @@ export async function pipelineCommand(
   });
   const p = openPipeline(name, flags, io, logger);
   const out = (s: string) => io.stdout.write(s);
+
+  if (action === "show" && flags.web) {
+    const { dashboardCommand } = await import("./dashboard.js");
+    return dashboardCommand(flags, io, name);
+  }
 
   if (action === "trace") {
     const trace = flags.run === undefined ? readLatestRun(p.workingDir) : readRun(p.workingDir, flags.run);
@@ -322,17 +327,12 @@ function tracedRequests(trace: RunTrace, resource: string | undefined, status: s
       `The last run has no resource "${resource}"`,
       `resources: ${trace.resources.map((r) => r.name).join(", ") || "(none)"}`,
     );
-  let matches: (code: number) => boolean = () => true;
-  if (status !== undefined) {
-    const cls = /^([1-5])xx$/i.exec(status);
-    if (cls) matches = (code) => Math.floor(code / 100) === Number(cls[1]);
-    else if (/^\d+$/.test(status)) matches = (code) => code === Number(status);
-    else
-      throw new UsageError(
-        `--status ${status} is not a status`,
-        "give one like 404, or a class like 4xx or 5xx; 0 means a network error",
-      );
-  }
+  const matches = statusFilter(status);
+  if (matches === undefined)
+    throw new UsageError(
+      `--status ${status} is not a status`,
+      "give one like 404, or a class like 4xx or 5xx; 0 means a network error",
+    );
   return trace.resources
     .filter((r) => resource === undefined || r.name === resource)
     .flatMap((r) => (r.requests_log ?? []).map((q) => ({ ...q, resource: r.name })))

@@ -1,6 +1,7 @@
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { destinationForRun } from "../../destinations/registry.js";
+import { writeDestinationRecord } from "../../pipeline/destination-record.js";
 import { type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
 import { type ReadEndpoint, serveLiveReads } from "../../pipeline/live-reads.js";
 import {
@@ -13,7 +14,7 @@ import {
 import { releaseOwnRunLock } from "../../pipeline/run-lock.js";
 import { restApiSource } from "../../sources/rest_api/index.js";
 import { configStem, readConfigInput } from "../config-input.js";
-import { destinationOptions, writeDestinationRecord } from "../destination-flags.js";
+import { destinationOptions } from "../destination-flags.js";
 import { EXIT } from "../exit-codes.js";
 import type { GlobalOptions } from "../global-options.js";
 import { instrumentSource } from "../instrument-source.js";
@@ -162,7 +163,7 @@ export async function runCommand(
 
   logger.info(`run ${pipelineName}: ${input.file} → ${record.name} ${p.destinationLocation}`);
   const reads = destination.capabilities.singleProcess
-    ? await serveLiveReads((fn) => p.withReader(fn))
+    ? await serveLiveReads((fn) => p.withReader(fn, { runOnly: true }))
     : undefined;
   if (reads !== undefined) readEndpoint = { port: reads.port, token: reads.token };
   trace("running");
@@ -171,6 +172,8 @@ export async function runCommand(
   const endLive = async () => {
     clearInterval(liveRecord);
     readEndpoint = undefined;
+    // Viewers stop asking the run before it stops answering.
+    if (reads !== undefined) trace("running");
     await reads?.close();
     pruneRuns(p.workingDir, { ...DEFAULT_RUN_RETENTION, ...block?.run_history }, runId);
   };

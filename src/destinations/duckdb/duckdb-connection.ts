@@ -46,24 +46,32 @@ export class DuckdbConnection {
    * Runs one read-only statement (SELECT, or EXPLAIN of one) on the reader connection, streaming at most
    * `limit` rows. Anything else is refused before it runs: this is the path viewers' SQL takes.
    */
-  async readOnly(sql: string, params: readonly DuckDBValue[], limit: number): Promise<ReadResult> {
+  async readOnly(
+    sql: string,
+    params: readonly DuckDBValue[],
+    limit: number,
+    schema?: string,
+  ): Promise<ReadResult> {
     this.reader ??= await this.instance.connect();
-    const extracted = await this.reader.extractStatements(sql);
+    // Unqualified names resolve in the dataset first, so `SELECT * FROM users` works.
+    if (schema !== undefined) await this.reader.run(`SET search_path = '${schema.replace(/'/g, "''")},main'`);
+    const extracted = await this.reader.extractStatements(sql).catch(queryFailed);
     if (extracted.count !== 1)
       throw new SluiceError(`Expected one SQL statement, got ${extracted.count}`, {
         code: "READ_ONLY_SQL",
         hint: "Run one SELECT at a time.",
       });
-    const prepared = await extracted.prepare(0);
+    const prepared = await extracted.prepare(0).catch(queryFailed);
     if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN)
       throw new SluiceError("Only SELECT (or EXPLAIN) statements can run here: the data is read-only", {
         code: "READ_ONLY_SQL",
         hint: "Change data through the pipeline (`sluice run`, `sluice pipeline <name> drop`), not through this SQL box.",
       });
     if (params.length > 0) prepared.bind(params as DuckDBValue[]);
-    const reader = await prepared.streamAndReadUntil(limit + 1);
+    const reader = await prepared.streamAndReadUntil(limit + 1).catch(queryFailed);
     const names = reader.columnNames();
-    const types = reader.columnTypes().map((t) => t.toString());
+    // JSON is VARCHAR underneath: its alias is the name a reader needs.
+    const types = reader.columnTypes().map((t) => t.alias ?? t.toString());
     const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
     return {
       columns: names.map((name, i) => ({ name, data_type: types[i] ?? "" })),
@@ -108,4 +116,12 @@ export class DuckdbConnection {
 
 function isLockConflict(message: string): boolean {
   return /Could not set lock|Conflicting lock/i.test(message);
+}
+
+function queryFailed(err: unknown): never {
+  throw new SluiceError(`Query failed: ${(err as Error).message}`, {
+    code: "QUERY_FAILED",
+    hint: "Check the table and column names: `sluice pipeline <name> show` lists them.",
+    cause: err,
+  });
 }

@@ -49,8 +49,13 @@ export class DuckdbDriver implements SqlDriver {
     return rows;
   }
 
-  async readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult> {
-    return this.conn.readOnly(sql, params as DuckDBValue[], limit);
+  async readOnly(
+    sql: string,
+    params: readonly SqlParam[],
+    limit: number,
+    schema?: string,
+  ): Promise<ReadResult> {
+    return this.conn.readOnly(sql, params as DuckDBValue[], limit, schema);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -48,11 +48,19 @@ export class PostgresDriver implements SqlDriver {
    * In a READ ONLY transaction with a statement timeout, through a cursor: PostgreSQL itself refuses a
    * write, `DECLARE … CURSOR FOR` takes one query only, and no more than `limit` + 1 rows are fetched.
    */
-  async readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult> {
+  async readOnly(
+    sql: string,
+    params: readonly SqlParam[],
+    limit: number,
+    schema?: string,
+  ): Promise<ReadResult> {
     const text = sql.trim().replace(/;\s*$/, "");
     await this.client.query("BEGIN TRANSACTION READ ONLY");
     try {
       await this.client.query("SET LOCAL statement_timeout = '30s'");
+      // Unqualified names resolve in the dataset first, so `SELECT * FROM users` works.
+      if (schema !== undefined)
+        await this.client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}, public`);
       // Extended protocol even without parameters: the simple one would run `a; b` as two statements.
       const declare = {
         text: `DECLARE sluice_read NO SCROLL CURSOR FOR ${text}`,
@@ -68,8 +76,8 @@ export class PostgresDriver implements SqlDriver {
         truncated: result.rows.length > limit,
       };
     } catch (err) {
-      throw new ReadError(`Query refused: ${(err as Error).message}`, {
-        code: "READ_ONLY_SQL",
+      throw new ReadError(`Query failed: ${(err as Error).message}`, {
+        code: "QUERY_FAILED",
         hint: "One SELECT at a time; the data is read-only here (change it through `sluice run` or `sluice pipeline <name> drop`).",
         cause: err,
       });

@@ -364,7 +364,7 @@ export class SqlClient implements DestinationClient {
     sql: string,
     options: { params?: readonly (string | number)[]; limit: number },
   ): Promise<ReadResult> {
-    return this.driver.readOnly(sql, options.params ?? [], options.limit);
+    return this.driver.readOnly(sql, options.params ?? [], options.limit, this.dataset);
   }
 
   tableRef(table: string): string {

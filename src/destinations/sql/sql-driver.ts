@@ -48,8 +48,11 @@ export interface FileCopy {
  */
 export interface SqlDriver {
   run(sql: string, params?: readonly SqlParam[]): Promise<void>;
-  /** One read-only statement, at most `limit` rows; anything that would write is refused before it runs. */
-  readOnly(sql: string, params: readonly SqlParam[], limit: number): Promise<ReadResult>;
+  /**
+   * One read-only statement, at most `limit` rows; anything that would write is refused before it runs.
+   * Unqualified table names resolve in `schema` first.
+   */
+  readOnly(sql: string, params: readonly SqlParam[], limit: number, schema?: string): Promise<ReadResult>;
   query(sql: string, params?: readonly SqlParam[]): Promise<SqlRow[]>;
   /** Runs `fn` inside BEGIN/COMMIT; any error rolls the whole transaction back. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
