@@ -242,6 +242,50 @@ describe("dashboard API over DuckDB pipelines run by the CLI", () => {
   });
 });
 
+describe("the commands", () => {
+  it("`sluice pipeline <name> show --web` serves the dashboard at that pipeline until SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        TSX_LOADER,
+        CLI_ENTRY,
+        "pipeline",
+        "shop",
+        "show",
+        "--web",
+        "--pipelines-dir",
+        pipelinesDir(),
+      ],
+      { cwd: scratch.dir, env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stderr.setEncoding("utf8").on("data", (s: string) => {
+      out += s;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL in 30 s:\n${out}`)), 30_000);
+        child.stdout.setEncoding("utf8").on("data", (s: string) => {
+          out += s;
+          const m = /http:\/\/127\.0\.0\.1:\d+\/p\/shop/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[0]);
+          }
+        });
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module"');
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited, out).toBe(0);
+  }, 60_000);
+});
+
 describe("a run in progress: shown live, and its DuckDB file read through it without blocking it", () => {
   it("streams its progress and serves reads through the run, which still finishes", async () => {
     const d = await startDashboard({ pipelinesDir: pipelinesDir(), cwd: scratch.dir, env: process.env });

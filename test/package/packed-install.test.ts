@@ -96,4 +96,48 @@ describe("the packed package, installed into a new project", () => {
     expect(run.out).toMatch(/records +40/);
     expect(readdirSync(project)).toContain("pipeline.duckdb");
   }, 300_000);
+
+  it("sluice dashboard serves its app and assets from the installed package, then stops on SIGTERM", async () => {
+    const child = spawn(join(project, "node_modules/.bin/sluice"), ["dashboard"], {
+      cwd: project,
+      env: { ...process.env, CI: "true", NO_COLOR: "1", SLUICE_PIPELINES_DIR: join(project, "pipelines") },
+    });
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed in 30 s:\n${out}`)), 30_000);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[0]);
+        }
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      for (const path of [
+        "/",
+        "/p/pipeline/runs",
+        "/assets/app.js",
+        "/assets/app.css",
+        "/assets/vendor/uplot.js",
+      ])
+        expect((await fetch(new URL(path, url))).status, path).toBe(200);
+      const list = (await (await fetch(new URL("/api/pipelines", url))).json()) as {
+        pipelines: { name: string }[];
+      };
+      expect(list.pipelines.map((p) => p.name)).toContain("pipeline");
+      const tables = (await (await fetch(new URL("/api/pipelines/pipeline/tables", url))).json()) as {
+        tables: { name: string; rows: number }[];
+      };
+      expect(tables.tables).toContainEqual(expect.objectContaining({ name: "records", rows: 40 }));
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited, out).toBe(0);
+  }, 60_000);
 });
