@@ -91,10 +91,14 @@ export async function tableRows(
       hint: `tables: ${Object.keys(schema.tables).join(", ")}`,
     });
   const has = (c: string) => t.columns[c] !== undefined;
+  // A person reads rows by their key; without one, in the order the loads wrote them.
+  const keys = Object.values(t.columns)
+    .filter((c) => c.primary_key)
+    .map((c) => c.name);
   const order =
     t.parent !== undefined
       ? [SYSTEM_COLUMNS.parentId, SYSTEM_COLUMNS.listIdx]
-      : [SYSTEM_COLUMNS.loadId, SYSTEM_COLUMNS.id];
+      : [...keys, SYSTEM_COLUMNS.loadId, SYSTEM_COLUMNS.id];
   const orderBy = order.filter(has).map((c) => `"${c}"`);
   const byParent = page.parentId !== undefined && has(SYSTEM_COLUMNS.parentId);
   const where = byParent ? ` WHERE "${SYSTEM_COLUMNS.parentId}" = $1` : "";
