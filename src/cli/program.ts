@@ -130,21 +130,40 @@ Missing secrets are reported as warnings: they are looked up again when the conf
     .command("init")
     .description("Scaffold a config, a .sluice/secrets.toml template and a .gitignore entry for it.")
     .argument("[name]", "config and pipeline name", "my_api")
-    .addOption(
-      new Option("--format <format>", "config file format").choices(["yaml", "json", "toml"]).default("yaml"),
-    )
+    .addOption(new Option("--format <format>", "config file format").choices(["yaml", "json", "toml"]))
     .option("--force", "overwrite an existing config")
+    .option(
+      "--openapi <spec>",
+      "generate the config from an OpenAPI 3.0/3.1 or Swagger 2.0 spec (file or URL)",
+    )
+    .option("--tags <tags>", "--openapi: only endpoints with these tags (comma-separated)")
+    .option("--paths <paths>", "--openapi: only these paths (comma-separated; /users, /users/*, /v1/**)")
+    .option("--out <file>", "--openapi: where to write the config (default <spec stem>.yaml)")
+    .option("--check", "--openapi: read the first pages of every resource and rewrite what they prove wrong")
     .addHelpText(
       "after",
       `
 Examples:
   $ sluice init                 writes my_api.yaml
   $ sluice init github --format toml
+  $ sluice init --openapi ./openapi.yaml --tags issues --out github.yaml
+  $ sluice init --openapi https://api.example.com/openapi.json --check
 
 The scaffold runs as-is against the bundled demo API (\`npm run demo -- --serve\`).`,
     )
     .action(
-      async (name: string | undefined, opts: { format?: "yaml" | "json" | "toml"; force?: boolean }) => {
+      async (
+        name: string | undefined,
+        opts: { format?: "yaml" | "json" | "toml"; force?: boolean; openapi?: string } & Record<
+          string,
+          unknown
+        >,
+      ) => {
+        if (opts.openapi !== undefined) {
+          const { initOpenApiCommand } = await import("./commands/init-openapi.js");
+          setCode(await initOpenApiCommand(opts.openapi, opts, io));
+          return;
+        }
         const { initCommand } = await import("./commands/init.js");
         setCode(initCommand(name, opts, io));
       },

@@ -43,27 +43,7 @@ export function initCommand(nameArg: string | undefined, options: InitOptions, i
   writeFileSync(configPath, TEMPLATES[format]());
   const created = [relative(io.cwd, configPath)];
 
-  const secretsDir = join(io.cwd, ".sluice");
-  const secretsPath = join(secretsDir, "secrets.toml");
-  if (!existsSync(secretsPath)) {
-    mkdirSync(secretsDir, { recursive: true });
-    writeFileSync(secretsPath, SECRETS_TEMPLATE, { mode: 0o600 });
-    created.push(".sluice/secrets.toml");
-  }
-
-  const gitignore = join(io.cwd, ".gitignore");
-  const current = existsSync(gitignore) ? readFileSync(gitignore, "utf8") : "";
-  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
-  // `.sluice/` already covers the secrets file.
-  const missing = IGNORED.filter(
-    ({ line }) => !present.has(line) && !(line.startsWith(".sluice/") && present.has(".sluice/")),
-  );
-  if (missing.length > 0) {
-    const sep = current === "" || current.endsWith("\n") ? "" : "\n";
-    const added = missing.map(({ line, why }) => (why === "" ? `${line}\n` : `# ${why}\n${line}\n`)).join("");
-    writeFileSync(gitignore, `${current}${sep}${added}`);
-    created.push(`.gitignore (added ${missing.map((m) => m.line).join(", ")})`);
-  }
+  created.push(...protectProject(io, SECRETS_TEMPLATE));
 
   const file = relative(io.cwd, configPath);
   io.stdout.write(
@@ -82,6 +62,49 @@ export function initCommand(nameArg: string | undefined, options: InitOptions, i
     ].join("\n"),
   );
   return 0;
+}
+
+/**
+ * A secrets file (created from `template`, or given the template's missing `name = ""` entries) readable
+ * by its owner only, and the `.gitignore` lines that keep it and sluice's data files out of git. Returns
+ * what it created or changed.
+ */
+export function protectProject(io: CliIO, template: string): string[] {
+  const created: string[] = [];
+  const secretsDir = join(io.cwd, ".sluice");
+  const secretsPath = join(secretsDir, "secrets.toml");
+  if (!existsSync(secretsPath)) {
+    mkdirSync(secretsDir, { recursive: true });
+    writeFileSync(secretsPath, template, { mode: 0o600 });
+    created.push(".sluice/secrets.toml");
+  } else {
+    const current = readFileSync(secretsPath, "utf8");
+    const have = new Set([...current.matchAll(/^\s*([A-Za-z0-9_]+)\s*=/gm)].map((m) => m[1]));
+    const add = template.split("\n").filter((l) => {
+      const m = /^([A-Za-z0-9_]+)\s*=/.exec(l);
+      return m !== null && !have.has(m[1]);
+    });
+    if (add.length > 0) {
+      writeFileSync(secretsPath, `${current}${current.endsWith("\n") ? "" : "\n"}${add.join("\n")}\n`);
+      created.push(`.sluice/secrets.toml (added ${add.map((l) => l.split("=")[0]?.trim()).join(", ")})`);
+    }
+  }
+
+  const gitignore = join(io.cwd, ".gitignore");
+  const current = existsSync(gitignore) ? readFileSync(gitignore, "utf8") : "";
+  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  // `.sluice/` already covers the secrets file.
+  const missing = IGNORED.filter(
+    ({ line }) => !present.has(line) && !(line.startsWith(".sluice/") && present.has(".sluice/")),
+  );
+  if (missing.length > 0) {
+    const sep = current === "" || current.endsWith("\n") ? "" : "\n";
+    const added = missing.map(({ line, why }) => (why === "" ? `${line}\n` : `# ${why}\n${line}\n`)).join("");
+    writeFileSync(gitignore, `${current}${sep}${added}`);
+    created.push(`.gitignore (added ${missing.map((m) => m.line).join(", ")})`);
+  }
+
+  return created;
 }
 
 /** The config body: dlt's rest_api_source language, pointed at the demo API until edited. */
