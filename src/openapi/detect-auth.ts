@@ -13,7 +13,11 @@ export interface AuthGuess {
  * tokenUrl. Schemes sluice cannot run unattended (authorization code, OpenID Connect) become a bearer
  * token the user obtains once.
  */
-export function detectAuth(schemes: readonly SecurityScheme[], used: ReadonlySet<string>): AuthGuess {
+export function detectAuth(
+  schemes: readonly SecurityScheme[],
+  used: ReadonlySet<string>,
+  baseUrl?: string,
+): AuthGuess {
   const ordered = [...schemes].sort(
     (a, b) => Number(used.has(b.name)) - Number(used.has(a.name)) || rank(a) - rank(b),
   );
@@ -46,7 +50,7 @@ export function detectAuth(schemes: readonly SecurityScheme[], used: ReadonlySet
         return {
           auth: {
             type: "oauth2_client_credentials",
-            access_token_url: s.tokenUrl,
+            access_token_url: absolute(s.tokenUrl, baseUrl),
             client_id: "${secrets.client_id}",
             client_secret: "${secrets.client_secret}",
             ...(s.scopes.length > 0 ? { scopes: s.scopes } : {}),
@@ -65,6 +69,16 @@ export function detectAuth(schemes: readonly SecurityScheme[], used: ReadonlySet
         secrets: [key],
         note: `${s.type} "${s.name}": get a token once and store it as the secret`,
       };
+  }
+}
+
+/** A token URL relative to the server, as specs often write it. */
+function absolute(url: string, baseUrl: string | undefined): string {
+  if (/^https?:\/\//i.test(url) || baseUrl === undefined) return url;
+  try {
+    return new URL(url, baseUrl).href;
+  } catch {
+    return url;
   }
 }
 

@@ -55,14 +55,18 @@ export function planResources(model: ApiModel, selection: Selection = {}): Plan 
       skipped.push({ operation: op, why: "not selected (--tags/--paths)" });
   const names = uniqueNames(selected.map(({ op }) => op.path));
   const byPath = new Map(selected.map(({ op }, i) => [op.path, names[i] as string]));
-  const resources = selected.map(({ op, shape }, i) =>
-    planOne(op, shape, names[i] as string, selected, byPath),
-  );
+  // Parents bound so far: a later resource may not take one of its own descendants as its parent.
+  const parents = new Map<string, string>();
+  const resources = selected.map(({ op, shape }, i) => {
+    const r = planOne(op, shape, names[i] as string, selected, byPath, parents);
+    if (r.parent !== undefined) parents.set(r.name, r.parent);
+    return r;
+  });
   const used = new Set(selected.flatMap(({ op }) => op.security));
   return {
     title: model.title,
     ...(model.baseUrl === undefined ? {} : { baseUrl: model.baseUrl }),
-    auth: detectAuth(model.securitySchemes, used),
+    auth: detectAuth(model.securitySchemes, used, model.baseUrl),
     resources,
     skipped,
   };
@@ -74,6 +78,7 @@ function planOne(
   name: string,
   lists: readonly { op: Operation; shape: RecordsShape }[],
   byPath: ReadonlyMap<string, string>,
+  parents: ReadonlyMap<string, string>,
 ): PlannedResource {
   const notes: string[] = [];
   let confidence: Confidence = "high";
@@ -109,7 +114,7 @@ function planOne(
   let parent: string | undefined;
   const pathParams = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
   if (pathParams.length > 0) {
-    const bound = bindParent(op, pathParams, lists, byPath);
+    const bound = bindParent(op, name, pathParams, lists, byPath, parents);
     if (bound !== undefined) {
       parent = bound.parent;
       for (const [param, field] of Object.entries(bound.fields))
@@ -157,10 +162,21 @@ function planOne(
  */
 function bindParent(
   child: Operation,
+  childName: string,
   params: readonly string[],
   lists: readonly { op: Operation; shape: RecordsShape }[],
   byPath: ReadonlyMap<string, string>,
+  parents: ReadonlyMap<string, string>,
 ): { parent: string; fields: Record<string, string> } | undefined {
+  const descends = (name: string): boolean => {
+    for (
+      let at: string | undefined = name, hops = 0;
+      at !== undefined && hops < 64;
+      at = parents.get(at), hops++
+    )
+      if (at === childName) return true;
+    return false;
+  };
   const path = child.path;
   const last = params.at(-1) as string;
   const upPath = path.slice(0, path.indexOf(`/{${last}}`));
@@ -173,7 +189,7 @@ function bindParent(
   ];
   for (const { op, shape } of candidates) {
     const name = byPath.get(op.path);
-    if (name === undefined) continue;
+    if (name === undefined || descends(name)) continue;
     const fields: Record<string, string> = {};
     const ownParams = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
     for (const p of params) {
@@ -208,9 +224,12 @@ function fieldFor(
     .replace(/^./, (c) => c.toLowerCase());
   if (stripped !== param && stripped !== "" && props[stripped] !== undefined) return stripped;
   if (param.toLowerCase() === parentSingular.toLowerCase() || /^(id|identifier)$/i.test(param)) {
+    // A text parameter names the record by its id when the id is text too (Stripe's `cus_…`), else by
+    // its name (GitHub's `{repo}`, whose id is a number).
+    const textId = typeOf(props["id"]) === "string";
     const order =
-      type === "integer" || /^id/i.test(param)
-        ? ["id", "number", "key"]
+      type === "integer" || /^id/i.test(param) || textId
+        ? ["id", "number", "key", "name"]
         : ["name", "slug", "login", "key", "id"];
     for (const f of order) if (props[f] !== undefined) return f;
   }

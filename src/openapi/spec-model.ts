@@ -75,7 +75,7 @@ export function apiModel(spec: LoadedSpec): ApiModel {
   }
   return {
     title: typeof info["title"] === "string" ? info["title"] : "API",
-    ...baseUrlOf(doc, spec.version),
+    ...absoluteBase(baseUrlOf(doc, spec.version).baseUrl, spec.source),
     operations,
     securitySchemes: schemesOf(doc, spec.version),
   };
@@ -140,6 +140,17 @@ function schemesOf(doc: Schema, version: LoadedSpec["version"]): SecurityScheme[
       },
     ];
   });
+}
+
+/**
+ * Servers written relative to where the spec is served (`/api/v1`, `//host/v2`): resolved against the
+ * spec's URL, else left to the user as `${env.API_BASE_URL}` in front of the path.
+ */
+function absoluteBase(url: string | undefined, source: string): { baseUrl?: string } {
+  if (url === undefined || /^https?:\/\//i.test(url)) return url === undefined ? {} : { baseUrl: url };
+  if (url.startsWith("//")) return { baseUrl: `https:${url}` };
+  if (/^https?:\/\//i.test(source)) return { baseUrl: new URL(url, source).href };
+  return { baseUrl: `\${env.API_BASE_URL}${url.startsWith("/") ? url : `/${url}`}` };
 }
 
 function baseUrlOf(doc: Schema, version: LoadedSpec["version"]): { baseUrl?: string } {
