@@ -51,8 +51,8 @@ export function detectAuth(
           auth: {
             type: "oauth2_client_credentials",
             access_token_url: absolute(s.tokenUrl, baseUrl),
-            client_id: "${secrets.client_id}",
-            client_secret: "${secrets.client_secret}",
+            client_id: `\${secrets.client_id}`,
+            client_secret: `\${secrets.client_secret}`,
             ...(s.scopes.length > 0 ? { scopes: s.scopes } : {}),
           },
           secrets: ["client_id", "client_secret"],
@@ -84,7 +84,7 @@ function absolute(url: string, baseUrl: string | undefined): string {
 
 function basic(name: string): AuthGuess {
   return {
-    auth: { type: "http_basic", username: "${secrets.username}", password: "${secrets.password}" },
+    auth: { type: "http_basic", username: `\${secrets.username}`, password: `\${secrets.password}` },
     secrets: ["username", "password"],
     note: `HTTP basic "${name}"`,
   };

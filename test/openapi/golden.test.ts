@@ -50,7 +50,7 @@ const cases: { name: string; spec: string; selection: Selection; expect: (text: 
     expect: (t) => {
       expect(t).toContain("type: oauth2_client_credentials");
       expect(t).toMatch(/access_token_url: https:\/\/[^\s]+\/oauth2\/token/);
-      expect(t).toContain("client_secret: ${secrets.client_secret}");
+      expect(t).toContain(`client_secret: \${secrets.client_secret}`);
     },
   },
 ];
