@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { extname, relative, resolve } from "node:path";
 import { checkConfig } from "../../config/validate.js";
+import { SluiceError } from "../../core/errors.js";
 import { checkPlan, type ResourceCheck } from "../../openapi/check-plan.js";
 import { type ConfigFormat, configObject, generateFromOpenApi, renderConfig } from "../../openapi/index.js";
 import { EXIT } from "../exit-codes.js";
@@ -44,6 +45,11 @@ export async function initOpenApiCommand(spec: string, flags: InitOpenApiFlags, 
     cwd: io.cwd,
     format,
     selection: { ...(tags ? { tags } : {}), ...(paths ? { paths } : {}) },
+  }).catch((err: unknown) => {
+    // A spec that cannot be read is a command that cannot start (exit 2), like a config that cannot.
+    if (err instanceof SluiceError && err.code.startsWith("OPENAPI_"))
+      throw new UsageError(err.message, err.hint ?? "pass an OpenAPI 3.x or Swagger 2.0 document");
+    throw err;
   });
   const { plan } = generated;
   if (plan.resources.length === 0) {
