@@ -202,7 +202,10 @@ export function apiRoutes(workspace: Workspace, live: LiveEvents): Hono {
     const p = workspace.open(c.req.param("name"));
     const info = await p.retryPackage(c.req.param("id"));
     const rows = Object.values(info.rowCounts).reduce((n, r) => n + r, 0);
-    return send(c, { ok: true, message: `package ${info.loadId} loaded: ${rows} rows` });
+    return send(c, {
+      ok: true,
+      message: `package ${info.loadId} loaded: ${rows} row${rows === 1 ? "" : "s"}`,
+    });
   });
 
   api.post("/pipelines/:name/packages/:id/drop", (c) => {
