@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
 import { type CliResult, runCliIn, tempDir } from "../support/demo-cli.js";
-import { startHttpServer, type TestServer } from "../support/http-server.js";
+import type { TestServer } from "../support/http-server.js";
+import { startOrdersApi, writeOrdersConfig } from "../support/orders-api.js";
 import { testPgUrl, uniqueDataset } from "../support/postgres-env.js";
 
 /**
@@ -20,29 +21,8 @@ describe("sluice pipeline <name> packages", () => {
 
   beforeAll(async () => {
     scratch = tempDir("packages");
-    api = await startHttpServer((req, res) => {
-      const since = Number(req.query.get("since") ?? 0);
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ items: orders.filter((o) => Number(o["id"]) > since) }));
-    });
-    writeFileSync(
-      join(scratch.dir, "shop.json"),
-      JSON.stringify({
-        client: { base_url: api.url },
-        resource_defaults: { primary_key: "id", write_disposition: "append" },
-        resources: [
-          {
-            name: "orders",
-            endpoint: {
-              path: "/orders",
-              data_selector: "items",
-              paginator: "single_page",
-              params: { since: { type: "incremental", cursor_path: "id", initial_value: 0 } },
-            },
-          },
-        ],
-      }),
-    );
+    ({ api, orders } = await startOrdersApi());
+    writeOrdersConfig(scratch.dir, api.url);
   });
   afterAll(async () => {
     await api?.close();
@@ -82,7 +62,7 @@ describe("sluice pipeline <name> packages", () => {
     [...stderr.matchAll(/package (\d+\.\d+) is marked failed/g)].map((m) => m[1] ?? "");
 
   it("DuckDB: refused, reported, set aside, listed, retried exactly once, superseded, dropped", async () => {
-    orders = [{ id: 1, amount: 10, note: "a" }];
+    orders.splice(0, orders.length, { id: 1, amount: 10, note: "a" });
     const first = await cli(["run", "shop.json"]);
     expect(first.code, first.stderr).toBe(0);
 
@@ -210,7 +190,7 @@ describe("sluice pipeline <name> packages", () => {
       dataset,
     ];
     try {
-      orders = [{ id: 1, amount: 10, note: "a" }];
+      orders.splice(0, orders.length, { id: 1, amount: 10, note: "a" });
       const first = await cli(["run", "shop.json", ...base]);
       expect(first.code, first.stderr).toBe(0);
       await admin.query(`ALTER TABLE "${dataset}".orders ALTER COLUMN note SET NOT NULL`);

@@ -1,11 +1,11 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PipelineDetail } from "../../src/dashboard/api-types.js";
 import { type RunningDashboard, startDashboard } from "../../src/dashboard/server.js";
 import { DuckdbConnection } from "../../src/destinations/duckdb/duckdb-connection.js";
 import { runCliIn, tempDir } from "../support/demo-cli.js";
-import { startHttpServer, type TestServer } from "../support/http-server.js";
+import type { TestServer } from "../support/http-server.js";
+import { startOrdersApi, writeOrdersConfig } from "../support/orders-api.js";
 
 /**
  * The dashboard's package actions on a pipeline the destination refused: the failed package is listed
@@ -20,29 +20,8 @@ describe("dashboard: failed packages, retry and drop", () => {
 
   beforeAll(async () => {
     scratch = tempDir("dashboard-packages");
-    api = await startHttpServer((req, res) => {
-      const since = Number(req.query.get("since") ?? 0);
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ items: orders.filter((o) => Number(o["id"]) > since) }));
-    });
-    writeFileSync(
-      join(scratch.dir, "shop.json"),
-      JSON.stringify({
-        client: { base_url: api.url },
-        resource_defaults: { primary_key: "id", write_disposition: "append" },
-        resources: [
-          {
-            name: "orders",
-            endpoint: {
-              path: "/orders",
-              data_selector: "items",
-              paginator: "single_page",
-              params: { since: { type: "incremental", cursor_path: "id", initial_value: 0 } },
-            },
-          },
-        ],
-      }),
-    );
+    ({ api, orders } = await startOrdersApi());
+    writeOrdersConfig(scratch.dir, api.url);
     d = await startDashboard({
       pipelinesDir: join(scratch.dir, "pipelines"),
       cwd: scratch.dir,
@@ -83,7 +62,7 @@ describe("dashboard: failed packages, retry and drop", () => {
   };
 
   it("lists the refusal, retries it once fixed, refuses the superseded one, drops it", async () => {
-    orders = [{ id: 1, amount: 10 }];
+    orders.push({ id: 1, amount: 10 });
     expect((await cli(["run", "shop.json"])).code).toBe(0);
     await duck("ALTER TABLE shop_dataset.orders ALTER COLUMN amount TYPE INTEGER");
     orders.push({ id: 2, amount: 5_000_000_000 });
