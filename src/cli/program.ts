@@ -64,6 +64,13 @@ ${EXIT_CODES}`,
       "filesystem destination: folder or file:// URL to write to (else $DESTINATION__FILESYSTEM__BUCKET_URL)",
     )
     .option("--file-format <format>", "filesystem destination: parquet (default) or jsonl")
+    .option(
+      "--record <dir>",
+      "record every HTTP exchange into <dir>/<pipeline>.cassette.json (secrets scrubbed)",
+    )
+    .option("--replay <dir>", "answer every request from the cassette in <dir>: no network at all")
+    .option("--strict", "with --replay: fail when a recorded exchange went unused")
+    .option("--update", "with --record: overwrite an existing cassette")
     .addHelpText(
       "after",
       `
@@ -73,6 +80,8 @@ Examples:
   $ sluice run github.yaml --destination postgres --credentials postgresql://me@localhost/db
   $ sluice run github.yaml --destination filesystem --bucket-url ./out --file-format jsonl
   $ sluice run github.yaml --full-refresh --log-format json
+  $ sluice run github.yaml --record test/cassettes        then, offline:
+  $ sluice run github.yaml --replay test/cassettes --strict
 ${EXIT_CODES}`,
     )
     .action(async (config: string, opts: Record<string, unknown>, cmd: Command) => {

@@ -31,15 +31,15 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Replaces every registered secret value in `text` with `***`. */
-export function redact(text: string): string {
+/** Replaces every registered secret value in `text` with `mask` (default `***`). */
+export function redact(text: string, mask: string = MASK): string {
   if (secretValues.size === 0) return text;
   if (pattern === null) {
     // Longest first so a secret that contains another is masked whole.
     const sorted = [...secretValues].sort((a, b) => b.length - a.length).map(escapeRegExp);
     pattern = new RegExp(sorted.join("|"), "g");
   }
-  return text.replace(pattern, MASK);
+  return text.replace(pattern, mask);
 }
 
 /** Query parameter and header names whose values are always masked, secret registry or not. */

@@ -17,6 +17,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 /** A body passed the size bound; the client turns it into an HttpError naming the URL. */
 export class ResponseTooLarge extends Error {
+  /** The answer's status, set by the transport that read the headers. */
+  status: number | undefined;
   constructor(
     readonly limit: number,
     /** Which bytes passed it: as sent, or once decompressed. */

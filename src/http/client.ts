@@ -1,12 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { Agent, request as undiciRequest } from "undici";
+import { Agent } from "undici";
 import { SluiceError } from "../core/errors.js";
 import { parseJson } from "../core/json-parse.js";
 import { type Logger, silentLogger } from "../core/logger.js";
 import { recordToJson } from "../core/record-json.js";
 import { maskUrl, SENSITIVE_NAME } from "../core/redact.js";
 import { type Authenticator, createAuthenticator, type TokenFetcher } from "./auth/index.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge, readBodyText } from "./body.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLarge } from "./body.js";
 import { HttpError } from "./errors.js";
 import { firstValue } from "./headers.js";
 import { HostGate } from "./host-gate.js";
@@ -20,6 +20,7 @@ import { mergeRetryPolicy, networkErrorCode } from "./retry.js";
 import { retrying } from "./retry-loop.js";
 import { compileSelector, detectRecordPath, type RecordSelector } from "./selector.js";
 import { type Attempted, settle } from "./settle.js";
+import { type ExchangeContext, type HttpTransport, undiciTransport } from "./transport.js";
 import type {
   AuthConfig,
   ClientOptions,
@@ -62,6 +63,7 @@ interface CallContext {
   onRetry: PaginateOptions["onRetry"];
   onResponse: PaginateOptions["onResponse"];
   onPage: PaginateOptions["onPage"];
+  variables: PaginateOptions["variables"];
 }
 
 /** What one logical request has been through so far: attempts, and waits not yet reported. */
@@ -123,6 +125,7 @@ export class RestClient {
   /** Credentials go to this origin only. */
   readonly origin: string;
   private readonly agent: Agent;
+  private readonly transport: HttpTransport;
   private readonly auth: Authenticator | undefined;
   private readonly endpointAuths = new WeakMap<AuthConfig, Authenticator>();
   private readonly gates = new Map<string, HostGate>();
@@ -151,6 +154,8 @@ export class RestClient {
       bodyTimeout: readMs,
       keepAliveTimeout: 30_000,
     });
+    const network = undiciTransport(this.agent);
+    this.transport = options.transport ? options.transport(network) : network;
     this.defaultHeaders = {
       accept: "application/json",
       "accept-encoding": "gzip, deflate, br",
@@ -166,6 +171,7 @@ export class RestClient {
     const { template, plan, select, ctx, firstIndex, concurrency, log, guard } = run;
     const inflight: Array<Promise<HttpResponse>> = [];
     let exhausted = false;
+    let launched = 0;
     const launch = () => {
       const value = plan.values.next();
       if (value.done) {
@@ -174,7 +180,7 @@ export class RestClient {
       }
       const req = cloneRequest(template);
       plan.write(req, value.value);
-      const p = this.execute(req, ctx);
+      const p = this.execute(req, ctx, firstIndex + launched++);
       // Results we stop waiting for (after an empty page or an error) must not surface as unhandled.
       p.catch(() => undefined);
       inflight.push(p);
@@ -263,7 +269,7 @@ export class RestClient {
     const guard = new PageGuard();
     paginator.init(req);
     for (let index = 0; ; index++) {
-      const response = await this.execute(req, ctx);
+      const response = await this.execute(req, ctx, index);
       if (response.ignored) {
         log.debug("response ignored by a response action: pagination ends", {
           url: maskUrl(response.url),
@@ -381,6 +387,7 @@ export class RestClient {
       onRetry: opts.onRetry,
       onResponse: opts.onResponse,
       onPage: opts.onPage,
+      variables: opts.variables,
     };
   }
 
@@ -402,25 +409,37 @@ export class RestClient {
     headers: Record<string, string>,
   ): Promise<{ status: number; text: string } | { error: unknown }> {
     try {
-      const res = await undiciRequest(url, {
-        dispatcher: this.agent,
-        method: "POST",
-        headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
-        body: form,
-      });
-      return { status: res.statusCode, text: await readBodyText(res, this.maxResponseBytes) };
+      const res = await this.transport.send(
+        {
+          method: "POST",
+          url,
+          headers: { ...headers, "accept-encoding": "gzip, deflate, br" },
+          body: form,
+          context: { kind: "token" },
+        },
+        { maxResponseBytes: this.maxResponseBytes },
+      );
+      return { status: res.status, text: res.text };
     } catch (error) {
+      // sluice's own refusal (a replay without an answer) is final, not a network error to retry.
+      if (error instanceof SluiceError) throw error;
       return { error };
     }
   }
 
   /** One logical request: attempts, as the retry loop decides, then the response or the error it settled on. */
-  private async execute(req: PreparedRequest, ctx: CallContext): Promise<HttpResponse> {
+  private async execute(req: PreparedRequest, ctx: CallContext, page = 0): Promise<HttpResponse> {
     const tally: Tally = { attempt: 0, waitMs: 0 };
+    const exchange: ExchangeContext = {
+      kind: "page",
+      page,
+      ...(ctx.resource === undefined ? {} : { resource: ctx.resource }),
+      ...(ctx.variables === undefined ? {} : { variables: ctx.variables }),
+    };
     const settled = await retrying({
       rules: ctx.rules,
       timers: this.timers,
-      run: () => this.attempt(req, ctx, tally),
+      run: () => this.attempt(req, ctx, tally, exchange),
       refresh: (result) => this.refreshAuth(ctx, result),
       wait: (result, attempt, delayMs) => {
         tally.waitMs += delayMs;
@@ -431,11 +450,16 @@ export class RestClient {
   }
 
   /** One attempt, its body parsed and matched against the response actions; a transport error is an outcome too. */
-  private async attempt(req: PreparedRequest, ctx: CallContext, tally: Tally): Promise<Attempted> {
+  private async attempt(
+    req: PreparedRequest,
+    ctx: CallContext,
+    tally: Tally,
+    exchange: ExchangeContext,
+  ): Promise<Attempted> {
     tally.attempt++;
     let sent: SentResponse;
     try {
-      sent = await this.send(req, ctx, tally);
+      sent = await this.send(req, ctx, tally, exchange);
     } catch (error) {
       if (ctx.signal?.aborted || error instanceof SluiceError) throw error;
       return { error };
@@ -505,7 +529,12 @@ export class RestClient {
   }
 
   /** One attempt: follows redirects itself so credentials never cross to another origin. */
-  private async send(req: PreparedRequest, ctx: CallContext, tally: Tally): Promise<SentResponse> {
+  private async send(
+    req: PreparedRequest,
+    ctx: CallContext,
+    tally: Tally,
+    exchange: ExchangeContext,
+  ): Promise<SentResponse> {
     let method: HttpMethod = req.method;
     let url = req.url;
     let params: Record<string, ParamValue | undefined> = req.params;
@@ -541,26 +570,23 @@ export class RestClient {
       let text = "";
       const started = performance.now();
       try {
-        const res = await undiciRequest(sendUrl, {
-          dispatcher: this.agent,
-          method,
-          headers,
-          body,
-          signal: ctx.signal,
-        });
-        status = res.statusCode;
+        const res = await this.transport.send(
+          { method, url: sendUrl, headers, body, signal: ctx.signal, context: exchange },
+          { maxResponseBytes: this.maxResponseBytes },
+        );
+        status = res.status;
         responseHeaders = res.headers;
         gate.observe(ticket, status, responseHeaders);
         location = REDIRECTS.has(status) ? firstValue(res.headers["location"]) : undefined;
-        if (location !== undefined) await res.body.dump();
-        else text = await readBodyText(res, this.maxResponseBytes);
+        if (location === undefined) text = res.text;
       } catch (err) {
-        if (err instanceof ResponseTooLarge) throw tooLarge(err, ctx.resource, method, publicUrl, status);
+        if (err instanceof ResponseTooLarge)
+          throw tooLarge(err, ctx.resource, method, publicUrl, err.status ?? status);
         throw err;
       } finally {
         gate.leave();
       }
-      const exchange: ResponseInfo = {
+      const info: ResponseInfo = {
         method,
         url: maskUrl(publicUrl),
         status,
@@ -570,10 +596,17 @@ export class RestClient {
         waitMs: tally.waitMs,
       };
       tally.waitMs = 0;
-      ctx.onResponse?.(exchange);
+      ctx.onResponse?.(info);
       if (location === undefined) {
         return {
-          response: { status, headers: responseHeaders, url: publicUrl, body: undefined, text, exchange },
+          response: {
+            status,
+            headers: responseHeaders,
+            url: publicUrl,
+            body: undefined,
+            text,
+            exchange: info,
+          },
           sentAuthorization,
           authenticated: trusted && ctx.auth !== undefined,
         };

@@ -46,5 +46,12 @@ export { type PreparedRequest, prepareRequest } from "./request.js";
 export { DEFAULT_RETRY_POLICY, mergeRetryPolicy, parseRetryAfter, retryDelayMs } from "./retry.js";
 export { compileSelector, detectRecordPath, type RecordSelector, selectRecords } from "./selector.js";
 export { Semaphore } from "./semaphore.js";
+export type {
+  ExchangeContext,
+  HttpTransport,
+  TransportLayer,
+  TransportRequest,
+  TransportResponse,
+} from "./transport.js";
 export type * from "./types.js";
 export { encodeParams, joinUrl, withParams } from "./url.js";

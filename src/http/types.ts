@@ -7,6 +7,7 @@ import type { BuiltinPaginatorConfig } from "./paginators/builtins.js";
 import type { RegisteredPaginatorConfig } from "./paginators/registry.js";
 import type { ResponseAction } from "./response-actions.js";
 import type { RetryPolicy } from "./retry.js";
+import type { TransportLayer } from "./transport.js";
 
 /**
  * Public contract of the HTTP layer. The declarative source builds these from config; the pipeline
@@ -115,6 +116,8 @@ export interface ClientOptions {
   rate_limit?: RateBudget | false;
   /** Clock and sleep, injectable so tests run retries and token expiry without real waits. */
   timers?: Partial<HttpTimers>;
+  /** Wraps or replaces the network transport: how a cassette records or replays every exchange. */
+  transport?: TransportLayer;
 }
 
 export interface HttpTimers {
@@ -159,4 +162,9 @@ export interface PaginateOptions {
   onPage?: (info: PageInfo) => void;
   /** Called after every HTTP exchange (each attempt and redirect hop): for request metrics and traces. */
   onResponse?: (info: ResponseInfo) => void;
+  /**
+   * Values of this request that vary from run to run (an incremental start value), by name: passed to the
+   * transport with each exchange so a recording names them instead of freezing them.
+   */
+  variables?: Record<string, string>;
 }

@@ -140,4 +140,42 @@ describe("the packed package, installed into a new project", () => {
     }
     expect(await exited, out).toBe(0);
   }, 60_000);
+
+  it("sluice/testing: runWithCassette replays a recorded cassette from the installed package", async () => {
+    writeFileSync(
+      join(project, "records.json"),
+      JSON.stringify({
+        client: {
+          base_url: `${api.url}/`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file's secret reference, not a template
+          auth: { type: "api_key", name: "api_key", location: "query", api_key: "${secrets.api_key}" },
+        },
+        resources: [
+          {
+            name: "records",
+            endpoint: {
+              path: "records",
+              data_selector: "data",
+              paginator: { type: "offset", limit: 10, total_path: "total" },
+            },
+          },
+        ],
+      }),
+    );
+    const rec = await npx(["run", "records.json", "--record", "cassettes"]);
+    expect(rec.code, rec.out).toBe(0);
+    writeFileSync(
+      join(project, "replay.mjs"),
+      [
+        'import { runWithCassette } from "sluice/testing";',
+        'const r = await runWithCassette("records.json", { cassette: "cassettes", env: {} });',
+        "console.log(JSON.stringify({ counts: r.rowCounts, rows: r.tables.records.length }));",
+      ].join("\n"),
+    );
+    const out = execFileSync(process.execPath, ["replay.mjs"], {
+      cwd: project,
+      env: { ...process.env, API_KEY: "" },
+    });
+    expect(JSON.parse(out.toString().trim().split("\n").pop()!)).toMatchObject({ rows: 40 });
+  }, 120_000);
 });

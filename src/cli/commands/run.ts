@@ -1,6 +1,9 @@
+import { resolve } from "node:path";
+import { MissingSecretError, secretEnvName } from "../../core/errors.js";
 import type { LogEntry } from "../../core/logger.js";
 import type { Source } from "../../core/resource.js";
 import { destinationForRun } from "../../destinations/registry.js";
+import { type CassetteSession, openCassette } from "../../http/cassette/index.js";
 import { writeDestinationRecord } from "../../pipeline/destination-record.js";
 import { type LoadInfo, type ProgressEvent, pipeline } from "../../pipeline/index.js";
 import { type ReadEndpoint, serveLiveReads } from "../../pipeline/live-reads.js";
@@ -39,6 +42,14 @@ export interface RunFlags {
   credentials?: string;
   bucketUrl?: string;
   fileFormat?: string;
+  /** Record every HTTP exchange into a cassette in this directory. */
+  record?: string;
+  /** Answer every request from the cassette in this directory: no network. */
+  replay?: string;
+  /** With --replay: fail when a recorded exchange went unused. */
+  strict?: boolean;
+  /** With --record: overwrite an existing cassette. */
+  update?: boolean;
 }
 
 /**
@@ -79,10 +90,29 @@ export async function runCommand(
     progress,
   });
 
+  const cassette = cassetteFor(flags, pipelineName, io.cwd, input.kind);
   let source: Source & { close?: () => Promise<void> };
   if (input.kind === "config") {
-    source = restApiSource(input.config, { name: pipelineName, logger, env: io.env, cwd: io.cwd });
+    const build = (env: NodeJS.ProcessEnv) =>
+      restApiSource(input.config, {
+        name: pipelineName,
+        logger,
+        env,
+        cwd: io.cwd,
+        ...(cassette === undefined ? {} : { cassette }),
+      });
+    try {
+      source = build(io.env);
+    } catch (err) {
+      // A replay sends no secret anywhere and matches scrubbed ones by place: a stand-in does.
+      if (cassette?.mode !== "replay" || !(err instanceof MissingSecretError)) throw err;
+      const env = { ...io.env };
+      for (const name of err.names) env[secretEnvName(name)] = `cassette-stand-in-${name}`;
+      source = build(env);
+    }
   } else source = input.source;
+  if (cassette)
+    logger.info(`${cassette.mode === "record" ? "recording to" : "replaying from"} ${cassette.path}`);
   const only = parseResourceList(flags.resources, source);
 
   const stages: RunTrace["stages"] = [];
@@ -213,6 +243,15 @@ export async function runCommand(
     failure = err;
   } finally {
     await source.close?.();
+    // Recorded whatever happened: a cassette of a failed run shows what the API answered.
+    try {
+      cassette?.finish();
+    } catch (err) {
+      if (info !== undefined) {
+        info = undefined;
+        failure = err;
+      }
+    }
     await endLive();
   }
   const sig = signals.received();
@@ -261,6 +300,35 @@ export async function runCommand(
         ),
   );
   return EXIT.ok;
+}
+
+/** The cassette the flags ask for, checked before anything runs. */
+function cassetteFor(
+  flags: RunFlags,
+  pipelineName: string,
+  cwd: string,
+  kind: "config" | "source",
+): CassetteSession | undefined {
+  if (flags.record !== undefined && flags.replay !== undefined)
+    throw new UsageError("--record and --replay cannot be used together", "record one run, then replay it");
+  if (flags.strict && flags.replay === undefined)
+    throw new UsageError("--strict needs --replay <dir>", "sluice run <config> --replay <dir> --strict");
+  if (flags.update && flags.record === undefined)
+    throw new UsageError("--update needs --record <dir>", "sluice run <config> --record <dir> --update");
+  const dir = flags.record ?? flags.replay;
+  if (dir === undefined) return undefined;
+  if (kind === "source")
+    throw new UsageError(
+      "--record and --replay need a config (a file, or a module whose default export is a config object), not a ready source",
+      "export the config object itself from the module: sluice builds the source",
+    );
+  return openCassette({
+    mode: flags.record !== undefined ? "record" : "replay",
+    dir: resolve(cwd, dir),
+    pipeline: pipelineName,
+    strict: flags.strict === true,
+    update: flags.update === true,
+  });
 }
 
 /** How often the run record is rewritten while the run goes on. */

@@ -13,6 +13,7 @@ import type {
   WriteDisposition,
 } from "../../core/resource.js";
 import { registerAuthSecrets } from "../../http/auth/index.js";
+import type { CassetteSession } from "../../http/cassette/index.js";
 import { DEFAULT_PAGE_CONCURRENCY, RestClient } from "../../http/client.js";
 import { createPaginator } from "../../http/paginators/index.js";
 import {
@@ -48,6 +49,8 @@ export interface RestApiSourceOptions {
   /** Where secrets are looked up: environment (default `process.env`) and the directory holding `.sluice/`. */
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Record every HTTP exchange into a cassette, or answer them from one (`sluice run --record/--replay`). */
+  cassette?: CassetteSession;
 }
 
 /** A source built from config; `close()` releases the HTTP connections it opened. */
@@ -79,6 +82,11 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
 
   registerAuthSecrets(cfg.client.auth);
   for (const p of plans) registerAuthSecrets(p.resource.endpoint.auth ?? undefined);
+  const cassette = options.cassette;
+  if (cassette) {
+    cassette.declareAuth(cfg.client.auth);
+    for (const p of plans) cassette.declareAuth(p.resource.endpoint.auth ?? undefined);
+  }
 
   let client: RestClient | undefined;
   const getClient = (): RestClient => {
@@ -94,6 +102,10 @@ export function restApiSource(config: RestApiConfigInput, options: RestApiSource
     if (c.rate_limit !== undefined) opts.rate_limit = c.rate_limit;
     if (c.max_response_bytes !== undefined) opts.max_response_bytes = c.max_response_bytes;
     if (options.logger) opts.logger = options.logger;
+    if (cassette) {
+      opts.transport = cassette.transport;
+      if (cassette.timers) opts.timers = cassette.timers;
+    }
     client = new RestClient(opts);
     return client;
   };
@@ -223,6 +235,7 @@ function endpointResource(
 
     let inc: IncrementalRun | undefined;
     const extra: Record<string, ParamValue> = {};
+    const variables: Record<string, string> = {};
     if (ep.incremental) {
       const key = plan.parent !== undefined && parentRecord ? parentKey(plan, parentRecord) : undefined;
       const slot = cursorSlot(ctx.state, ep.incremental.cursor_path, key);
@@ -232,6 +245,11 @@ function endpointResource(
       const { start_value, end_value } = values.incremental;
       if (start_param && start_value !== undefined) extra[start_param] = paramValue(start_value);
       if (end_param && end_value !== undefined) extra[end_param] = paramValue(end_value);
+      // The values that differ from run to run, named so a recording templates them.
+      if (start_value !== undefined && start_value !== null)
+        variables["incremental.start_value"] = valueText(start_value);
+      if (end_value !== undefined && end_value !== null)
+        variables["incremental.end_value"] = valueText(end_value);
     }
 
     let spec: ReturnType<typeof renderRequest>;
@@ -284,6 +302,7 @@ function endpointResource(
           }),
     };
     opts.page_concurrency = r.page_concurrency ?? DEFAULT_PAGE_CONCURRENCY;
+    if (Object.keys(variables).length > 0) opts.variables = variables;
     if (paginator) opts.paginator = paginator;
     if (dataSelector) opts.data_selector = dataSelector;
     // The config's response callback sees {status, headers, body}, a subset of HttpResponse.
