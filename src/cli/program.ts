@@ -71,6 +71,11 @@ ${EXIT_CODES}`,
     .option("--replay <dir>", "answer every request from the cassette in <dir>: no network at all")
     .option("--strict", "with --replay: fail when a recorded exchange went unused")
     .option("--update", "with --record: overwrite an existing cassette")
+    .option(
+      "--on <temporal>",
+      "run as a workflow on Temporal: temporal://HOST:PORT[/namespace] (workers: `sluice worker`)",
+    )
+    .option("--task-queue <name>", "with --on: the workers' task queue (default sluice)")
     .addHelpText(
       "after",
       `
@@ -82,6 +87,7 @@ Examples:
   $ sluice run github.yaml --full-refresh --log-format json
   $ sluice run github.yaml --record test/cassettes        then, offline:
   $ sluice run github.yaml --replay test/cassettes --strict
+  $ sluice run github.yaml --on temporal://127.0.0.1:7233       on Temporal's workers
 ${EXIT_CODES}`,
     )
     .action(async (config: string, opts: Record<string, unknown>, cmd: Command) => {
@@ -292,6 +298,61 @@ Examples:
     .action(async (opts: Record<string, unknown>) => {
       const { dashboardCommand } = await import("./commands/dashboard.js");
       setCode(await dashboardCommand(opts, io));
+    });
+
+  program
+    .command("worker")
+    .description("Run sluice's Temporal workflows and activities: partitions of runs and their loads.")
+    .option("--temporal <host:port>", "the Temporal server's frontend, e.g. 127.0.0.1:7233")
+    .option("--namespace <ns>", "Temporal namespace (default: default)")
+    .option("--task-queue <name>", "task queue to poll (default: sluice)")
+    .option("--concurrency <n>", "partitions and loads run at once by this worker (default 4)")
+    .option(
+      "--storage <dir>",
+      "partition storage every worker reaches (default: $SLUICE_PARTITION_STORAGE or ~/.sluice/partitions)",
+    )
+    .option("--pipelines-dir <dir>", "pipeline working dirs (default: ~/.sluice/pipelines)")
+    .addHelpText(
+      "after",
+      `
+Start any number, on any machines that reach the Temporal server, the APIs and the destination; secrets
+and destination credentials are read here (environment, .sluice/secrets.toml), never sent with a run.
+
+Examples:
+  $ temporal server start-dev --ip 127.0.0.1 --port 7233      a dev server to try it
+  $ sluice worker --temporal 127.0.0.1:7233 --concurrency 8
+  $ sluice run my_api.yaml --on temporal://127.0.0.1:7233`,
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const { workerCommand } = await import("./commands/worker.js");
+      setCode(await workerCommand(opts, globals(cmd), io));
+    });
+
+  program
+    .command("schedule")
+    .description("Temporal Schedules of pipelines: one per pipeline, a run never overlapping the last.")
+    .addArgument(new Argument("<action>", "what to do").choices(["create", "list", "delete"]))
+    .argument("[config]", "create: the config; delete: the config or the schedule id")
+    .option("--on <temporal>", "temporal://HOST:PORT[/namespace]")
+    .option("--cron <expr>", 'create: when, as a cron expression ("0 * * * *": hourly)')
+    .option("--every <duration>", "create: when, as an interval (90s, 15m, 1h)")
+    .option("-p, --pipeline <name>", "pipeline name (default: the config file's stem)")
+    .option("-d, --destination <destination>", "duckdb (default), postgres, filesystem, or a destination URL")
+    .option("--dataset <name>", "dataset: schema or folder (default: <pipeline>_dataset)")
+    .option("--resources <names>", "only these resources, comma-separated")
+    .option("--task-queue <name>", "the workers' task queue (default sluice)")
+    .option("--json", "list: machine-readable output")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ sluice schedule create my_api.yaml --cron "0 * * * *" --on temporal://127.0.0.1:7233
+  $ sluice schedule list --on temporal://127.0.0.1:7233
+  $ sluice schedule delete my_api.yaml --on temporal://127.0.0.1:7233`,
+    )
+    .action(async (action: string, config: string | undefined, opts: Record<string, unknown>) => {
+      const { scheduleCommand } = await import("./commands/schedule.js");
+      setCode(await scheduleCommand(action, config, opts, io));
     });
 
   program

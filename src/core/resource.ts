@@ -67,6 +67,22 @@ export interface ResourceContext {
   metrics: ResourceMetrics;
   /** Told of every page request and every retried attempt, for previews, traces and debug logs. */
   onRequest?: (request: RequestRecord) => void;
+  /**
+   * Read only these pages of the pagination (a partition of a scaled-out run). Only a resource with
+   * `planPages` honours it; page 0 is still fetched to learn the total, its records yielded only when inside.
+   */
+  window?: PageWindow;
+  /**
+   * Called once the records of a page were handed on and processed (its children too), with the index of
+   * the next page: a point where extraction can be checkpointed and resumed with `window.from` = that index.
+   */
+  onPageDone?: (nextPage: number) => Promise<void> | void;
+}
+
+/** Pages `from` (inclusive) to `to` (exclusive; open when absent) of one pagination, counted from 0. */
+export interface PageWindow {
+  from: number;
+  to?: number;
 }
 
 /** One HTTP exchange of a resource, as a preview or a trace shows it. The URL is masked. */
@@ -115,6 +131,17 @@ export interface Resource {
   readonly hints: ResourceHints;
   readonly parent?: string;
   read(ctx: ResourceContext, parentRecord?: DataRecord): AsyncIterable<ResourceItem>;
+  /**
+   * How many pages a read of this root resource will have, when its first page tells (a known total):
+   * a scaled-out run then splits it into page windows. Undefined when it cannot be known in advance.
+   */
+  planPages?(ctx: ResourceContext): Promise<number | undefined>;
+  /**
+   * One state from the states several partitions of one run left, each started from the same committed
+   * state (incremental cursors per resource and per parent). Without it, partitions of a resource must
+   * agree on its state, or a scaled-out run refuses to commit.
+   */
+  mergeStates?(states: readonly ResourceState[]): ResourceState;
 }
 
 /** A named set of resources. */

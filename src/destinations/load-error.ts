@@ -315,3 +315,13 @@ function stringify(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === "string" ? v : JSON.stringify(v);
 }
+
+/**
+ * The package's load id was committed by someone else while this load waited for its turn (a retried
+ * activity racing the first): nothing of this attempt is kept, and the caller counts it as loaded.
+ */
+export class LoadAlreadyCommitted extends SluiceError {
+  constructor(readonly loadId: string) {
+    super(`load ${loadId} was committed by another process meanwhile`, { code: "LOAD_ALREADY_COMMITTED" });
+  }
+}

@@ -50,6 +50,15 @@ export interface ExtractOptions {
   onItem?: (resource: string, records: number, metrics: ResourceMetrics) => void;
   /** Called for every page request and retried attempt of a resource that reports them (HTTP sources). */
   onRequest?: (resource: string, request: RequestRecord) => void;
+  /**
+   * Called when a resource has handed on a page and its children have run (see ResourceContext.onPageDone),
+   * with the resource's state at that point: a checkpoint of a partition of a scaled-out run.
+   */
+  onPageDone?: (
+    resource: string,
+    nextPage: number,
+    states: () => { [resource: string]: JsonObject },
+  ) => Promise<void> | void;
 }
 
 export interface ExtractedResource {
@@ -116,21 +125,23 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
   for (const name of running) {
     const resource = byName.get(name)!;
     const metrics: ResourceMetrics = { pages: 0, records: 0, retries: 0, requests: 0, requestMs: 0 };
-    nodes.set(name, {
-      resource,
-      children: [],
-      write: written.has(name),
-      ctx: {
-        state: structuredClone(options.state[name] ?? {}),
-        signal,
-        logger: logger.child({ resource: name }),
-        metrics,
-        ...(options.onRequest === undefined
-          ? {}
-          : { onRequest: (r: RequestRecord) => options.onRequest?.(name, r) }),
-      },
-      records: 0,
-    });
+    const ctx: ResourceContext = {
+      state: structuredClone(options.state[name] ?? {}),
+      signal,
+      logger: logger.child({ resource: name }),
+      metrics,
+      ...(options.onRequest === undefined
+        ? {}
+        : { onRequest: (r: RequestRecord) => options.onRequest?.(name, r) }),
+    };
+    // Only a root's page ends are quiet points: a child's pages end while its siblings are still running.
+    const onPageDone = options.onPageDone;
+    if (onPageDone !== undefined && resource.parent === undefined)
+      ctx.onPageDone = (next) =>
+        onPageDone(name, next, () =>
+          Object.fromEntries([...nodes.values()].map((n) => [n.resource.name, n.ctx.state])),
+        );
+    nodes.set(name, { resource, children: [], write: written.has(name), ctx, records: 0 });
   }
   for (const node of nodes.values()) if (node.write) sink.open(node.resource.name, node.resource.hints);
   for (const node of nodes.values()) {
@@ -214,7 +225,10 @@ export async function extractResources(options: ExtractOptions): Promise<Extract
   return result;
 }
 
-function chooseWritten(resources: readonly Resource[], only: readonly string[] | undefined): Set<string> {
+export function chooseWritten(
+  resources: readonly Resource[],
+  only: readonly string[] | undefined,
+): Set<string> {
   if (only === undefined)
     return new Set(resources.filter((r) => r.hints.selected !== false).map((r) => r.name));
   const names = new Set(resources.map((r) => r.name));

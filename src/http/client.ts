@@ -86,6 +86,9 @@ interface PlannedRun {
   log: Logger;
   /** The pagination's repeated-page guard: planned pages are checked against the pages before them. */
   guard: PageGuard;
+  /** Planned pages passed over before the first one fetched, and the most fetched (a page window). */
+  skip: number;
+  take: number;
 }
 
 interface SentResponse {
@@ -168,12 +171,14 @@ export class RestClient {
 
   /** Fetches planned pages with up to `concurrency` in flight, yielding them in order. */
   private async *fetchPlanned(run: PlannedRun): AsyncGenerator<Page> {
-    const { template, plan, select, ctx, firstIndex, concurrency, log, guard } = run;
+    const { template, plan, select, ctx, concurrency, log, guard } = run;
+    const firstIndex = run.firstIndex + run.skip;
     const inflight: Array<Promise<HttpResponse>> = [];
     let exhausted = false;
     let launched = 0;
+    for (let i = 0; i < run.skip && !plan.values.next().done; i++);
     const launch = () => {
-      const value = plan.values.next();
+      const value = launched < run.take ? plan.values.next() : { done: true as const };
       if (value.done) {
         exhausted = true;
         return;
@@ -267,6 +272,8 @@ export class RestClient {
     let select: RecordSelector | undefined =
       opts.data_selector !== undefined ? compileSelector(opts.data_selector) : undefined;
     const guard = new PageGuard();
+    const window = opts.window;
+    const windowEnd = window?.to ?? Number.POSITIVE_INFINITY;
     paginator.init(req);
     for (let index = 0; ; index++) {
       const response = await this.execute(req, ctx, index);
@@ -283,6 +290,7 @@ export class RestClient {
         select = compileSelector(path);
       }
       const records = select(response.body);
+      const inWindow = window === undefined || (index >= window.from && index < windowEnd);
       // Before the records are used: a page repeating an earlier one must not be loaded twice.
       const repeated = guard.repeated(records, index + 1);
       if (repeated) {
@@ -294,10 +302,11 @@ export class RestClient {
       // it with the page; nothing of it is acted on until the consumer asks for the next page.
       const endless = paginator.hasNext ? guard.endlessEmpty() : undefined;
       const lastAllowed = maxPages !== undefined && index + 1 >= maxPages;
+      const windowDone = index + 1 >= windowEnd;
       const goesOn = paginator.hasNext && !endless && !lastAllowed;
       const concurrency = opts.page_concurrency ?? 1;
       const plan =
-        goesOn && concurrency > 1
+        goesOn && (concurrency > 1 || window !== undefined)
           ? paginator.planRemaining?.(
               maxPages !== undefined ? maxPages - index - 1 : Number.POSITIVE_INFINITY,
             )
@@ -316,7 +325,8 @@ export class RestClient {
         const expected = plan?.pages === undefined ? undefined : index + 1 + plan.pages;
         ctx.onPage(pageInfo(response, index, records.length, next, expected));
       }
-      yield { records, response, index };
+      if (inWindow) yield { records, response, index };
+      if (goesOn && windowDone) return;
       if (!paginator.hasNext) {
         if (paginator.warning) {
           warnStopped(
@@ -348,6 +358,8 @@ export class RestClient {
           concurrency,
           log,
           guard,
+          skip: window === undefined ? 0 : Math.max(0, window.from - index - 1),
+          take: windowEnd - Math.max(index + 1, window?.from ?? 0),
         });
         return;
       }

@@ -1,5 +1,6 @@
 import type { DataRecord } from "../core/json.js";
 import type { Logger } from "../core/logger.js";
+import type { PageWindow } from "../core/resource.js";
 import type { BuiltinAuthConfig } from "./auth/builtins.js";
 import type { RegisteredAuthConfig } from "./auth/registry.js";
 import type { RateBudget } from "./host-gate.js";
@@ -146,6 +147,11 @@ export interface PaginateOptions {
    * sequential). Pages are still yielded in order; the per-host in-flight limit still applies.
    */
   page_concurrency?: number;
+  /**
+   * Only these pages are yielded (a partition of a scaled-out run). Page 0 is fetched anyway, to plan the
+   * rest from its total; the pages in the window are then fetched directly, `page_concurrency` at a time.
+   */
+  window?: PageWindow;
   /**
    * Called on every retry: for progress metrics and traces (`url` masked). `exchange` is the answer that
    * is retried; a transport failure has none, and `error` instead.

@@ -1,4 +1,5 @@
 import type { Logger } from "../core/logger.js";
+import { LoadAlreadyCommitted } from "../destinations/load-error.js";
 import type { DestinationClient, StreamingLoad } from "../destinations/types.js";
 import type { LoadPackage } from "../load/package.js";
 
@@ -25,7 +26,15 @@ export async function loadPackage(
     return { loadId: pkg.loadId, committed: false, ms: performance.now() - started };
   }
   hooks.beforeCommit?.();
-  await client.commitPackage(pkg);
+  try {
+    await client.commitPackage(pkg);
+  } catch (err) {
+    if (!(err instanceof LoadAlreadyCommitted)) throw err;
+    logger.info(`load ${pkg.loadId} was committed by another process meanwhile; skipping it`, {
+      load_id: pkg.loadId,
+    });
+    return { loadId: pkg.loadId, committed: false, ms: performance.now() - started };
+  }
   return { loadId: pkg.loadId, committed: true, ms: performance.now() - started };
 }
 

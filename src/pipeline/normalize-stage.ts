@@ -27,6 +27,11 @@ export interface NormalizeStageOptions {
   fileStem?: string;
   /** Goes on with the package another PackageNormalizer handed off (`handoff()`); `schema` is then ignored. */
   from?: PackageContinuation;
+  /**
+   * First record sequence number (default 0): partitions of one scaled-out run number their records in
+   * disjoint ranges, in partition order, so a merge keeps the last record per key across all of them.
+   */
+  seqStart?: number;
 }
 
 /** A package normalizer's state as plain data, for one in another thread to go on from. */
@@ -84,7 +89,7 @@ export class PackageNormalizer implements RecordSink {
       from?.normalizer,
     );
     this.earlier = from?.files ?? {};
-    this.seq = from?.seq ?? 0;
+    this.seq = from?.seq ?? options.seqStart ?? 0;
     this.records = from?.records ?? 0;
     this.discarded = from?.discarded ?? 0;
     for (const [resource, hints] of from?.resources ?? []) this.open(resource, hints);

@@ -452,7 +452,8 @@ export class Pipeline {
     this.local.removeAll();
   }
 
-  private checkCapabilities(resources: readonly Resource[]): void {
+  /** Refuses resources the destination cannot load (a merge strategy it lacks), before anything runs. */
+  checkCapabilities(resources: readonly Resource[]): void {
     for (const r of resources) {
       const { strategy } = resolveWriteDisposition(r.hints.write_disposition);
       if (strategy !== undefined && !this.destination.capabilities.mergeStrategies.includes(strategy))

@@ -50,6 +50,9 @@ export interface RunFlags {
   strict?: boolean;
   /** With --record: overwrite an existing cassette. */
   update?: boolean;
+  /** `temporal://HOST:PORT[/namespace]`: run as a workflow on Temporal's workers. */
+  on?: string;
+  taskQueue?: string;
 }
 
 /**
@@ -62,6 +65,10 @@ export async function runCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<number> {
+  if (flags.on !== undefined) {
+    const { runTemporalCommand } = await import("./run-temporal.js");
+    return runTemporalCommand(configPath, { ...flags, on: flags.on }, globals, io);
+  }
   const startedAt = new Date();
   const started = performance.now();
   const input = await readConfigInput(configPath, io);

@@ -40,5 +40,7 @@ export const postgresDialect: SqlDialect = {
   timestampText: (expr) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   // Staging dedup uses NOT IN subqueries: give them room to hash instead of rescanning per row.
   loadSettingsSql: ["SET LOCAL work_mem = '256MB'"],
+  // EXCLUSIVE conflicts with itself and with INSERT, not with SELECT: readers of the load history go on.
+  serializeLoadsSql: (loadsTable) => `LOCK TABLE ${loadsTable} IN EXCLUSIVE MODE`,
   dropTablesSql: (targets) => [`DROP TABLE IF EXISTS ${targets.join(", ")} CASCADE`],
 };

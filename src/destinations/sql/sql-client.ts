@@ -3,7 +3,7 @@ import { type Logger, silentLogger } from "../../core/logger.js";
 import { isSystemTable, SYSTEM_COLUMNS, SYSTEM_TABLE_NAMES, SYSTEM_TABLES } from "../../core/system-names.js";
 import type { LoadPackage, PackageTable, PipelineState } from "../../load/package.js";
 import type { StoredSchema, TableSchema } from "../../schema/types.js";
-import type { LoadStep } from "../load-error.js";
+import { LoadAlreadyCommitted, type LoadStep } from "../load-error.js";
 import type {
   DestinationCapabilities,
   DestinationClient,
@@ -83,6 +83,15 @@ export class SqlClient implements DestinationClient {
       const loadTime = new Date().toISOString();
       await this.driver.transaction(async () => {
         for (const sql of this.dialect.loadSettingsSql) await this.driver.run(sql);
+        // Two workers may load the same package at once (a retried activity while the first still runs):
+        // the second finds the first's row here, once the first has committed, and loads nothing.
+        const serialize = this.dialect.serializeLoadsSql?.(this.target(LOADS));
+        if (serialize !== undefined) await this.driver.run(serialize);
+        const seen = await this.driver.query(
+          `SELECT 1 FROM ${this.target(LOADS)} WHERE load_id = $1 LIMIT 1`,
+          [pkg.loadId],
+        );
+        if (seen.length > 0) throw new LoadAlreadyCommitted(pkg.loadId);
         await this.migrate(pkg.schema, plans);
         const staged: string[] = [];
         for (const plan of plans) await this.writeTree(plan, pkg.loadId, loadTime, staged);
@@ -91,6 +100,7 @@ export class SqlClient implements DestinationClient {
         await this.recordLoad(pkg, loadTime);
       });
     } catch (err) {
+      if (err instanceof LoadAlreadyCommitted) throw err;
       throw this.driver.loadError(
         err,
         { loadId: pkg.loadId, dataset: this.dataset, schema: pkg.schema },

@@ -16,6 +16,12 @@ export interface SqlDialect {
   timestampText(columnExpr: string): string;
   /** Statements that open a load's transaction (settings the merge statements need). */
   readonly loadSettingsSql: readonly string[];
+  /**
+   * A statement that makes concurrent loads of one dataset wait for each other (held to the transaction's
+   * end), so the load-id check inside the transaction sees a commit that raced it. None where one process
+   * owns the database (DuckDB).
+   */
+  serializeLoadsSql?(loadsTable: string): string;
   /** Statements that drop the given qualified tables, missing ones included, as one step. */
   dropTablesSql(targets: readonly string[]): string[];
 }

@@ -307,3 +307,46 @@ function storedLastValue(slot: JsonObject): unknown {
     return BigInt(v.trim());
   return v;
 }
+
+/**
+ * One cursor slot from the slots several partitions of a run left, each started from the same committed
+ * slot: the furthest last value (by `last_value_func`) with the boundary hashes of every partition that
+ * reached it, and the per-parent slots merged one by one (each parent record is read by one partition).
+ */
+export function mergeCursorSlots(
+  slots: readonly JsonObject[],
+  fn: IncrementalConfig["last_value_func"],
+): JsonObject {
+  const order = cursorOrder(fn);
+  let best: JsonObject | undefined;
+  let bestCursor: Cursor | undefined;
+  let hashes = new Set<string>();
+  const parents = new Map<string, JsonObject[]>();
+  const out: JsonObject = {};
+  for (const slot of slots) {
+    for (const [k, v] of Object.entries(slot))
+      if (k !== "parents" && k !== "last_value" && k !== "last_value_type" && k !== "unique_hashes")
+        out[k] ??= v;
+    if (isPlainObject(slot.parents))
+      for (const [key, p] of Object.entries(slot.parents))
+        if (isPlainObject(p)) parents.set(key, [...(parents.get(key) ?? []), p]);
+    const value = storedLastValue(slot);
+    if (value === undefined || value === null) continue;
+    const cur = cursor(value);
+    const c = bestCursor === undefined ? 1 : order(cur, bestCursor);
+    const own = Array.isArray(slot.unique_hashes) ? slot.unique_hashes.map(String) : [];
+    if (c > 0) {
+      best = slot;
+      bestCursor = cur;
+      hashes = new Set(own);
+    } else if (c === 0) for (const h of own) hashes.add(h);
+  }
+  if (best !== undefined) {
+    out.last_value = best.last_value ?? null;
+    if (best.last_value_type !== undefined) out.last_value_type = best.last_value_type;
+    out.unique_hashes = [...hashes].sort();
+  }
+  if (parents.size > 0)
+    out.parents = Object.fromEntries([...parents].map(([key, list]) => [key, mergeCursorSlots(list, fn)]));
+  return out;
+}

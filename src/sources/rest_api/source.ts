@@ -1,6 +1,6 @@
 import { formatPath, headerIssues, isSecretRef, validateConfig } from "../../config/index.js";
 import { ConfigError, type ConfigIssue, SluiceError } from "../../core/errors.js";
-import { type DataRecord, isPlainObject } from "../../core/json.js";
+import { type DataRecord, isPlainObject, type JsonObject } from "../../core/json.js";
 import type { Logger } from "../../core/logger.js";
 import { maskUrl } from "../../core/redact.js";
 import type {
@@ -9,6 +9,7 @@ import type {
   ResourceContext,
   ResourceHints,
   ResourceItem,
+  ResourceState,
   Source,
   WriteDisposition,
 } from "../../core/resource.js";
@@ -36,7 +37,7 @@ import type { RestApiConfig, RestApiConfigInput } from "./config-types.js";
 import { effectivePaginator, effectiveRetry } from "./defaults.js";
 import { readPath } from "./field-path.js";
 import { includeFromParent, isSingleEntityPath, planResources, type ResourcePlan } from "./graph.js";
-import { cursorSlot, IncrementalRun } from "./incremental.js";
+import { cursorSlot, IncrementalRun, mergeCursorSlots } from "./incremental.js";
 import { PlaceholderMissing, type PlaceholderValues, valueText } from "./placeholders.js";
 import { applyProcessingSteps, excludeColumns } from "./processing.js";
 import { renderRequest } from "./request-template.js";
@@ -302,6 +303,7 @@ function endpointResource(
           }),
     };
     opts.page_concurrency = r.page_concurrency ?? DEFAULT_PAGE_CONCURRENCY;
+    if (ctx.window !== undefined) opts.window = ctx.window;
     if (Object.keys(variables).length > 0) opts.variables = variables;
     if (paginator) opts.paginator = paginator;
     if (dataSelector) opts.data_selector = dataSelector;
@@ -330,9 +332,44 @@ function endpointResource(
       if (exclude.length > 0) records = excludeColumns(records, exclude);
       ctx.metrics.records += records.length;
       if (records.length > 0) yield records;
+      await ctx.onPageDone?.(page.index + 1);
       // A sorted stream that passed the range end (or start, descending) has nothing more to give.
       if (stop) break;
     }
+  }
+
+  /** Reads the first page only (window [0, 0)): its total, when it has one, gives the page count. */
+  async function planPages(ctx: ResourceContext): Promise<number | undefined> {
+    if (plan.parent !== undefined) return undefined;
+    let expected: number | undefined;
+    const probe: ResourceContext = {
+      ...ctx,
+      state: structuredClone(ctx.state),
+      window: { from: 0, to: 0 },
+      onRequest: (request) => {
+        if (request.page?.expectedPages !== undefined) expected = request.page.expectedPages;
+        ctx.onRequest?.(request);
+      },
+    };
+    for await (const _ of read(probe));
+    return expected;
+  }
+
+  function mergeStates(states: readonly ResourceState[]): ResourceState {
+    const merged: ResourceState = structuredClone(states[0] ?? {});
+    const inc = ep.incremental;
+    if (!inc) return merged;
+    const slotOf = (s: ResourceState): JsonObject => {
+      const all = s.incremental;
+      const slot = isPlainObject(all) ? all[inc.cursor_path] : undefined;
+      return isPlainObject(slot) ? slot : {};
+    };
+    const all = isPlainObject(merged.incremental) ? merged.incremental : {};
+    merged.incremental = {
+      ...all,
+      [inc.cursor_path]: mergeCursorSlots(states.map(slotOf), inc.last_value_func),
+    };
+    return merged;
   }
 
   return {
@@ -340,6 +377,8 @@ function endpointResource(
     hints,
     ...(plan.parent === undefined ? {} : { parent: plan.parent }),
     read,
+    planPages,
+    mergeStates,
   };
 }
 
