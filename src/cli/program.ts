@@ -76,6 +76,18 @@ ${EXIT_CODES}`,
       "run as a workflow on Temporal: temporal://HOST:PORT[/namespace] (workers: `sluice worker`)",
     )
     .option("--task-queue <name>", "with --on: the workers' task queue (default sluice)")
+    .option(
+      "--partition-pages <n>",
+      "with --on: pages per partition of a resource with a known total (default 50)",
+    )
+    .option(
+      "--partition-parents <n>",
+      "with --on: parent records per partition of a child resource (default 100)",
+    )
+    .option(
+      "--heartbeat-timeout <s>",
+      "with --on: seconds of silence after which a worker counts as dead (default 10)",
+    )
     .addHelpText(
       "after",
       `
@@ -341,6 +353,9 @@ Examples:
     .option("--dataset <name>", "dataset: schema or folder (default: <pipeline>_dataset)")
     .option("--resources <names>", "only these resources, comma-separated")
     .option("--task-queue <name>", "the workers' task queue (default sluice)")
+    .option("--partition-pages <n>", "pages per partition of a resource with a known total (default 50)")
+    .option("--partition-parents <n>", "parent records per partition of a child resource (default 100)")
+    .option("--heartbeat-timeout <s>", "seconds of silence after which a worker counts as dead (default 10)")
     .option("--json", "list: machine-readable output")
     .addHelpText(
       "after",

@@ -26,9 +26,19 @@ export async function runInputFor(
     credentials?: string;
     bucketUrl?: string;
     fileFormat?: string;
+    partitionPages?: string;
+    partitionParents?: string;
+    heartbeatTimeout?: string;
   },
   io: CliIO,
 ): Promise<RunInput> {
+  const pagesPerPartition = positive(flags.partitionPages, "--partition-pages");
+  const parentBatch = positive(flags.partitionParents, "--partition-parents");
+  const heartbeatS = positive(flags.heartbeatTimeout, "--heartbeat-timeout");
+  const perWorkflow = positive(
+    io.env["SLUICE_TEMPORAL_PARTITIONS_PER_WORKFLOW"],
+    "SLUICE_TEMPORAL_PARTITIONS_PER_WORKFLOW",
+  );
   const input = await readConfigInput(configPath, io);
   const block = input.kind === "config" ? input.config.pipeline : undefined;
   const pipelineName = flags.pipeline ?? block?.pipeline_name ?? configStem(configPath);
@@ -59,7 +69,19 @@ export async function runInputFor(
       : { datasetName: flags.dataset ?? block?.dataset_name }),
     ...(resources === undefined || resources.length === 0 ? {} : { resources }),
     ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+    ...(pagesPerPartition === undefined ? {} : { pagesPerPartition }),
+    ...(parentBatch === undefined ? {} : { parentBatch }),
+    ...(heartbeatS === undefined ? {} : { heartbeatTimeoutMs: heartbeatS * 1000 }),
+    ...(perWorkflow === undefined ? {} : { partitionsPerWorkflow: perWorkflow }),
   };
+}
+
+function positive(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag}: "${raw}" is not a positive whole number`, `e.g. ${flag} 50`);
+  return n;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface RunInput {
   parentBatch?: number;
   /** How soon a silent worker counts as dead and its partition moves on (default 10 s). */
   heartbeatTimeoutMs?: number;
+  /** Partitions one workflow runs before fanning out through child workflows (default 500). */
+  partitionsPerWorkflow?: number;
 }
 
 /** What a finished run reports: what `sluice run` prints as its summary. */

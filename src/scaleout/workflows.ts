@@ -124,14 +124,14 @@ async function runPartitions(
     for (const [r, n] of Object.entries(s.records)) progress.records[r] = (progress.records[r] ?? 0) + n;
     return s;
   };
-  if (specs.length <= PARTITIONS_PER_WORKFLOW) {
+  const perWorkflow = input.partitionsPerWorkflow ?? PARTITIONS_PER_WORKFLOW;
+  if (specs.length <= perWorkflow) {
     const acts = activities(input);
     return Promise.all(specs.map((spec) => acts.extract.extractPartition(input, plan, spec).then(count)));
   }
   const info = workflowInfo();
   const slices: PartitionSpec[][] = [];
-  for (let i = 0; i < specs.length; i += PARTITIONS_PER_WORKFLOW)
-    slices.push(specs.slice(i, i + PARTITIONS_PER_WORKFLOW));
+  for (let i = 0; i < specs.length; i += perWorkflow) slices.push(specs.slice(i, i + perWorkflow));
   const results = await Promise.all(
     slices.map((slice, i) =>
       executeChild(sluicePartitions, {

@@ -96,7 +96,14 @@ export async function startPartitionApi(
 }
 
 /** `shop.yaml` in `dir` for the API: roots, a child, merge and append tables, an incremental cursor. */
-export function writePartitionConfig(dir: string, apiUrl: string, file = "shop.yaml"): string {
+export function writePartitionConfig(
+  dir: string,
+  apiUrl: string,
+  options: { file?: string; pageConcurrency?: number } = {},
+): string {
+  const file = options.file ?? "shop.yaml";
+  const concurrency =
+    options.pageConcurrency === undefined ? "" : `\n    page_concurrency: ${options.pageConcurrency}`;
   const path = join(dir, file);
   writeFileSync(
     path,
@@ -105,7 +112,7 @@ export function writePartitionConfig(dir: string, apiUrl: string, file = "shop.y
 resources:
   - name: orders
     primary_key: id
-    write_disposition: merge
+    write_disposition: merge${concurrency}
     endpoint:
       path: /orders
       data_selector: data

@@ -53,6 +53,10 @@ export interface RunFlags {
   /** `temporal://HOST:PORT[/namespace]`: run as a workflow on Temporal's workers. */
   on?: string;
   taskQueue?: string;
+  /** With --on: pages per partition, parent records per child partition, seconds until a silent worker is dead. */
+  partitionPages?: string;
+  partitionParents?: string;
+  heartbeatTimeout?: string;
 }
 
 /**
@@ -65,6 +69,17 @@ export async function runCommand(
   globals: GlobalOptions,
   io: CliIO,
 ): Promise<number> {
+  const scaleOnly = [
+    ["--partition-pages", flags.partitionPages],
+    ["--partition-parents", flags.partitionParents],
+    ["--heartbeat-timeout", flags.heartbeatTimeout],
+    ["--task-queue", flags.taskQueue],
+  ].find(([, v]) => v !== undefined);
+  if (flags.on === undefined && scaleOnly !== undefined)
+    throw new UsageError(
+      `${scaleOnly[0]} needs --on temporal://HOST:PORT`,
+      "it tunes a run on Temporal's workers",
+    );
   if (flags.on !== undefined) {
     const { runTemporalCommand } = await import("./run-temporal.js");
     return runTemporalCommand(configPath, { ...flags, on: flags.on }, globals, io);

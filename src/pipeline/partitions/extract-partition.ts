@@ -202,6 +202,7 @@ export async function extractPartition(
     states,
   };
   await ctx.storage.seal(plan.runKey, spec.key, sealedResult as unknown as JsonValue);
+  crashPoint("sealed");
   return summary;
 }
 
