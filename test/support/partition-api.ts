@@ -99,8 +99,12 @@ export async function startPartitionApi(
 export function writePartitionConfig(
   dir: string,
   apiUrl: string,
-  options: { file?: string; pageConcurrency?: number } = {},
+  options: { file?: string; pageConcurrency?: number; bearerSecret?: string } = {},
 ): string {
+  const auth =
+    options.bearerSecret === undefined
+      ? ""
+      : `\n  auth: { type: bearer, token: "\${secrets.${options.bearerSecret}}" }`;
   const file = options.file ?? "shop.yaml";
   const concurrency =
     options.pageConcurrency === undefined ? "" : `\n    page_concurrency: ${options.pageConcurrency}`;
@@ -108,7 +112,7 @@ export function writePartitionConfig(
   writeFileSync(
     path,
     `client:
-  base_url: ${apiUrl}
+  base_url: ${apiUrl}${auth}
 resources:
   - name: orders
     primary_key: id
